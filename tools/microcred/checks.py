@@ -6,6 +6,7 @@ them all so that every problem is reported at once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -191,7 +192,11 @@ def _plain_emails(path: str, loaded: Any, award: Award) -> Iterator[Problem]:
             for i, v in enumerate(value):
                 yield from walk(v, loc + (i,))
 
-    yield from walk(award.model_dump(exclude={"signed"}, mode="python"), ())
+    data = award.model_dump(exclude={"signed"}, mode="json")
+    # One regex over the whole record first: nearly every award is clean, and walking every
+    # field of 100,000 records costs more than the rest of the checks together.
+    if emails_in(json.dumps(data, ensure_ascii=False)):
+        yield from walk(data, ())
 
 
 def _evidence(loaded: Any, award: Award, credential: Credential) -> Iterator[Problem]:

@@ -151,7 +151,8 @@ class Registry:
 
 
 def _rel(root: Path, path: Path) -> str:
-    return path.relative_to(root).as_posix()
+    # String slicing, not Path.relative_to: this runs once per file of a 100,000-award registry.
+    return str(path)[len(str(root)) + 1 :].replace("\\", "/")
 
 
 def _entries(folder: Path) -> Iterator[Path]:
