@@ -363,9 +363,14 @@ function productionUrl(url, { siteUrl, baseUrl }) {
   return url;
 }
 
+/**
+ * The origin of an http(s) URL; "null" for anything else. Browsers disagree on file: origins
+ * (Chromium says "file://"), and no other scheme is something this verifier may fetch from.
+ */
 function originOf(url) {
   try {
-    return new URL(url).origin;
+    const u = new URL(url);
+    return u.protocol === "https:" || u.protocol === "http:" ? u.origin : "null";
   } catch (err) {
     return "null";
   }
@@ -728,6 +733,17 @@ export async function verifyAward(credentialUrl, options = {}) {
       );
     }
 
+    // A page opened from disk has an opaque origin: nothing can be fetched same-origin, and a
+    // failed fetch must not be mistaken for a bad award.
+    if (ctx.origin === "null") {
+      throw new VerifyStop(
+        "unsupported",
+        "opaque-origin",
+        "This page cannot verify the award here: it was opened from a file, not from a web site. " +
+          `To check it, run \`microcred verify ${ctx.productionCredentialUrl}\`.`,
+      );
+    }
+
     const load = makeLoader(ctx);
     const credential = await load(resolved, "credential");
     if (!credential || typeof credential !== "object" || Array.isArray(credential)) {
@@ -828,7 +844,12 @@ function render(element, status, reason, rows) {
   symbol.setAttribute("aria-hidden", "true");
   heading.append(symbol, " ", el("strong", null, label.title));
   const parts = [heading];
-  if (reason) parts.push(el("p", "mc-verify__reason", reason));
+  if (reason) {
+    // Reasons write commands between backticks; show those as code, every piece as plain text.
+    const para = el("p", "mc-verify__reason");
+    reason.split("`").forEach((piece, i) => para.append(i % 2 ? el("code", null, piece) : piece));
+    parts.push(para);
+  }
   if (rows && rows.length) {
     const list = el("dl", "mc-verify__details");
     for (const [term, value] of rows) list.append(el("dt", null, term), el("dd", null, value));
