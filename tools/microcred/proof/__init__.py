@@ -35,9 +35,11 @@ Errors (``microcred.errors``): KeyMaterialError (bad key bytes or Multikey), Sig
 options), CanonicalizationError (document cannot be canonicalised), VerificationError (proof
 does not verify; the message names why).
 
-Caveat for callers: pyld escapes fewer control characters in N-Quads than JavaScript
-canonicalisers, so text containing e.g. U+000C would sign here and fail in other verifiers.
-Record validation must reject such characters before anything is signed.
+Caveat for callers: pyld escapes fewer characters in N-Quads than RDFC-1.0 and JavaScript
+canonicalisers (U+0000-U+0008, U+000B, U+000C, U+000E-U+001F, U+007F in text; space and
+<>"{}|^`\\ in IRIs), so such a document would sign here and fail in every other verifier.
+canonicalize_rdfc refuses these documents (CanonicalizationError); record validation should
+reject the characters earlier, with a file:line message. Newline, CR and tab are fine.
 """
 
 from __future__ import annotations

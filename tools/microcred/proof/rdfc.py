@@ -17,9 +17,14 @@ pyld does the JSON-LD -> RDF -> canonical N-Quads work. Two things are added aro
    form). jsonld.js also flags a few structural oddities (empty objects, objects with only
    ``@value`` ...) that carry no data; those are not checked here.
 
-Known difference (see shared/standards/README.md): pyld escapes fewer control characters in
-N-Quads literals than JavaScript canonicalisers, so a text field holding e.g. U+000C signs here
-and fails to verify elsewhere. Rejecting such text belongs to record validation, not here.
+3. A guard against a known pyld divergence (see shared/standards/README.md): pyld's N-Quads
+   writer escapes only backslash, double quote, tab, newline and carriage return, where RDFC-1.0
+   and JavaScript's rdf-canonize also escape U+0000-U+0008, U+000B, U+000C, U+000E-U+001F and
+   U+007F in literals, and U+0000-U+0020 and <>"{}|^`\\ in IRIs. Escaping changes both the
+   bytes hashed and the blank-node labelling, so it cannot be patched onto pyld's output
+   afterwards. Such documents are refused with a CanonicalizationError naming the character:
+   otherwise they would sign here and fail in every other verifier. Record validation should
+   still reject these characters earlier, with a file:line message for the author.
 
 Thread safety: like pyld's own module-level caches, the context cache is not locked; use one
 process per worker for parallel signing or verification.
@@ -43,6 +48,13 @@ __all__ = ["canonicalize_rdfc", "warm_up"]
 # Same test pyld applies before dropping a value (jsonld._is_absolute_iri), so the safe-mode
 # check rejects exactly what pyld would silently leave out of the N-Quads.
 _ABSOLUTE_IRI: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+
+# RDFC-1.0 (and JavaScript's rdf-canonize) escape these in literals as \b, \f or \uXXXX; pyld
+# writes them raw. Raw and escaped forms hash differently, so a proof over text holding one of
+# them would verify here and nowhere else. Newline, carriage return and tab are escaped alike.
+_DIVERGENT_LITERAL_CHARS: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# The same for IRIs: rdf-canonize escapes these as \uXXXX inside <...>, pyld does not.
+_DIVERGENT_IRI_CHARS: Final = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 # Packaged URLs plus inline contexts (keyed by their canonical JSON); a bounded LRU keeps a
 # stream of documents with ever-different inline contexts from growing memory without end.
@@ -87,19 +99,30 @@ def _check_expanded(node: Any, where: str) -> None:
         return
     if "@value" in node:
         datatype = node.get("@type")
-        # @json literals carry raw JSON in @value: nothing inside is an IRI.
-        if isinstance(datatype, str) and datatype != "@json" and not _ABSOLUTE_IRI.match(datatype):
-            raise _fail(where, "datatype", datatype)
+        # @json literals carry raw JSON in @value: pyld serialises it as canonical JSON, whose
+        # escapes leave no raw control character, and nothing inside is an IRI.
+        if datatype == "@json":
+            return
+        if isinstance(datatype, str):
+            _check_iri(datatype, where, "datatype")
+        value = node["@value"]
+        if isinstance(value, str):
+            bad = _DIVERGENT_LITERAL_CHARS.search(value)
+            if bad is not None:
+                raise CanonicalizationError(
+                    f"text{' at ' + where if where else ''} contains control character "
+                    f"U+{ord(bad.group()):04X}, which pyld and other RDFC-1.0 implementations "
+                    "serialise differently; the signature would not verify elsewhere"
+                )
         return
     if "@list" in node:
         _check_expanded(node["@list"], where)
         return
     node_id = node.get("@id")
-    if node_id is not None and not _ABSOLUTE_IRI.match(node_id):
-        raise _fail(where, "id", node_id)
+    if node_id is not None:
+        _check_iri(node_id, where, "id")
     for type_iri in node.get("@type", ()):
-        if not _ABSOLUTE_IRI.match(type_iri):
-            raise _fail(where, "type", type_iri)
+        _check_iri(type_iri, where, "type")
     for key, value in node.items():
         if key in ("@graph", "@included"):
             _check_expanded(value, where)
@@ -112,12 +135,22 @@ def _check_expanded(node: Any, where: str) -> None:
             _check_expanded(value, key)
 
 
+def _check_iri(iri: object, where: str, what: str) -> None:
+    if not isinstance(iri, str) or not _ABSOLUTE_IRI.match(iri):
+        raise _fail(where, what, iri)
+    bad = _DIVERGENT_IRI_CHARS.search(iri)
+    if bad is not None:
+        raise CanonicalizationError(
+            f"{what} {iri!r}{' at ' + where if where else ''} contains U+{ord(bad.group()):04X}, "
+            "which pyld and other RDFC-1.0 implementations serialise differently in IRIs"
+        )
+
+
 def _check_predicate(prop: str, where: str) -> None:
     if prop.startswith("_:"):
         # Blank-node predicates are generalized RDF; pyld drops them from standard output.
         raise CanonicalizationError(f"blank node predicate {prop!r} would be left out of the signature")
-    if not _ABSOLUTE_IRI.match(prop):
-        raise _fail(where, "property", prop)
+    _check_iri(prop, where, "property")
 
 
 def _options() -> dict[str, Any]:
@@ -128,9 +161,10 @@ def _options() -> dict[str, Any]:
         # Internal pyld option (documented "internal use only"), the one way to give pyld a
         # cache that outlives the call without sharing pyld's global one.
         "contextResolver": ContextResolver(_RESOLVED_CONTEXTS, document_loader),
-        # base "" keeps relative IRIs relative, so the safe-mode check sees and rejects them
-        # instead of pyld resolving them against some URL.
-        "base": "",
+        # No base (None, like jsonld.js's `base: null` in Digital Bazaar's canonize): relative
+        # IRIs stay relative, so the safe-mode check rejects them. pyld's default ("") would
+        # silently resolve them against its placeholder http://example.org/base/.
+        "base": None,
     }
 
 
