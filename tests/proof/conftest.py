@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from proofdata import DATA, TEST_CREATED, TEST_SEED, read_json, require_standards
 
 from microcred.proof import add_proof, public_key_from_seed
-from proofdata import DATA, TEST_CREATED, TEST_SEED, read_json, require_standards
 
 
 @pytest.fixture(scope="session")

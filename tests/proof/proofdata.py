@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 
-
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The read-only standards copy sits beside the repository (see DESIGN.md / shared/standards).
 STANDARDS = REPO_ROOT / ".." / "shared" / "standards"

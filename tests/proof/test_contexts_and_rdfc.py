@@ -8,12 +8,12 @@ import socket
 from typing import Any
 
 import pytest
+from proofdata import VECTORS, read_json, require_standards
 
 from microcred.errors import CanonicalizationError
 from microcred.proof.contexts import context_path, document_loader, load_context, packaged_context_urls
 from microcred.proof.jcs import canonicalize_jcs
 from microcred.proof.rdfc import canonicalize_rdfc, warm_up
-from proofdata import VECTORS, read_json, require_standards
 
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from nacl.signing import SigningKey
+from proofdata import TEST_CREATED, TEST_SEED
 
 from microcred.errors import CanonicalizationError, KeyMaterialError, SigningError, VerificationError
 from microcred.proof import (
@@ -20,7 +21,6 @@ from microcred.proof import (
     verify_proof,
     verify_proof_set,
 )
-from proofdata import TEST_CREATED, TEST_SEED
 
 SUITES = ["eddsa-jcs-2022", "eddsa-rdfc-2022"]
 
@@ -172,7 +172,7 @@ def test_verify_proof_set_failures(signed_ob3: dict[str, Any], verification_meth
 # ---------------------------------------------------------------- properties
 
 
-_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=40)
 _json = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | _text,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(_text, children, max_size=4),

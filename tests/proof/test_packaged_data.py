@@ -9,7 +9,6 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-
 from proofdata import require_standards
 
 PACKAGE_DATA = Path(str(resources.files("microcred").joinpath("data")))

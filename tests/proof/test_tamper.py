@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from proofdata import DATA, read_json
 
 from microcred.errors import KeyMaterialError, VerificationError
 from microcred.proof import base58btc_decode, base58btc_encode, public_key_from_seed, verify_proof
-from proofdata import DATA, read_json
 
 SUITES = ["eddsa-rdfc-2022", "eddsa-jcs-2022"]  # order of the proofs in the signed_ob3 fixture
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from nacl.signing import SigningKey
+from proofdata import VECTORS, read_json, require_standards
 
 from microcred.proof import (
     add_proof,
@@ -25,7 +26,6 @@ from microcred.proof import (
     unsecured_document,
     verify_proof,
 )
-from proofdata import VECTORS, read_json, require_standards
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ from microcred.proof.rdfc import canonicalize_rdfc
 
 __all__ = [
     "CRYPTOSUITES",
-    "Cryptosuite",
     "PROOF_TYPE",
+    "Cryptosuite",
     "add_proof",
     "canonicalize",
     "get_proofs",
