@@ -1,0 +1,227 @@
+"""Provenance of new awards, read from Git, and the assessor rule that guards signing.
+
+Run by the publish workflow on main, before `microcred sign`. For each award that is awarded,
+unsigned and has no provenance yet, it finds the commit that added the submission, the commits
+that added (or changed) each current assessment, and the commit on main's first-parent line
+where the award became complete (the merge). It then checks that every assessor named in the
+record really assessed:
+
+- on GitHub (a pull-request number is given), each assessor's `github` handle must be among the
+  approvers of the pull request, gathered by the workflow through the API;
+- otherwise, every commit that added or changed an assessment must be authored with that
+  assessor's `git_email` from the organisation profile.
+
+An award failing the rule gets no provenance and the command fails, so the workflow stops
+before signing. The provenance block is appended to the award file as text (atomically), so
+nothing else in the file moves.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import GitWorkflowError
+from .fsutil import write_atomic
+from .gitrepo import GitRepo
+from .load import Loaded, read_text
+from .records import Award, Provenance
+from .registry import Registry, load_registry
+from .yamlstrict import YamlProblem, parse
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What the workflow learned about the pull request from the GitHub API."""
+
+    number: int
+    url: str | None = None
+    approved_by: tuple[str, ...] = ()
+    merge_commit: str | None = None  # the commit the PR data belongs to; default: HEAD
+
+
+@dataclass
+class ProvenanceReport:
+    """What one run did."""
+
+    filled: dict[str, str] = field(default_factory=dict)  # award id -> file
+    failed: dict[str, list[str]] = field(default_factory=dict)  # file -> reasons
+    already: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no award failed."""
+        return not self.failed
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _assessments_at(repo: GitRepo, sha: str, path: str) -> dict[tuple[str, int], Any] | None:
+    text = repo.text(sha, path)
+    if text is None:
+        return None
+    try:
+        data, _ = parse(text, path)
+    except YamlProblem:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("assessments"), list):
+        return {}
+    found: dict[tuple[str, int], Any] = {}
+    for a in data["assessments"]:
+        if isinstance(a, dict) and isinstance(a.get("assessor"), str):
+            attempt = a.get("attempt", 1)
+            found[(a["assessor"], attempt if isinstance(attempt, int) else 1)] = a
+    return found
+
+
+def provenance_block(p: Provenance) -> str:
+    """The `provenance:` YAML block, every value quoted so that YAML reads back exactly these strings."""
+    lines = ["provenance:"]
+    if p.pull_request is not None:
+        lines.append(f"  pull_request: {p.pull_request}")
+    if p.pull_request_url is not None:
+        lines.append(f"  pull_request_url: {json.dumps(p.pull_request_url)}")
+    for name in ("submitted_commit", "assessed_commit", "merge_commit"):
+        value = getattr(p, name)
+        if value is not None:
+            lines.append(f"  {name}: {json.dumps(value)}")
+    if p.approved_by:
+        lines.append(f"  approved_by: [{', '.join(json.dumps(h) for h in p.approved_by)}]")
+    if p.merged_at is not None:
+        lines.append(f"  merged_at: {json.dumps(_iso(p.merged_at))}")
+    return "\n".join(lines) + "\n"
+
+
+def _trace(
+    repo: GitRepo, registry: Registry, loaded: Loaded[Award], file: str, pr: PullRequest | None, head: str
+) -> tuple[Provenance | None, list[str]]:
+    """The provenance of one award, or the reasons it may not be signed."""
+    award = loaded.record
+    org = registry.organisation(award.issuer)
+    assert org is not None  # the registry checks passed
+    problems: list[str] = []
+    current = award.current_assessments()
+    wanted = {(a.assessor, a.attempt): a for a in current}
+
+    submitted = repo.added_in(file, head)
+    # Walk every commit that touched the file, oldest first: who added or changed each assessment.
+    touched_by: dict[tuple[str, int], list[str]] = {key: [] for key in wanted}
+    previous: dict[tuple[str, int], Any] = {}
+    for sha in repo.history(file, head):
+        now = _assessments_at(repo, sha, file) or {}
+        for key in wanted:
+            if key in now and now.get(key) != previous.get(key):
+                touched_by[key].append(sha)
+        previous = now
+    # The merge: the first commit on main's own line at which every current assessment was in.
+    merge = None
+    for sha in repo.history(file, head, first_parent=True):
+        now = _assessments_at(repo, sha, file) or {}
+        if all(key in now for key in wanted):
+            merge = sha
+            break
+    if merge is None:
+        merge = repo.resolve(head)
+    merge_info = repo.info(merge)
+
+    pr_applies = pr is not None and (pr.merge_commit or repo.resolve(head)) == merge
+    approvers = {h.lower() for h in pr.approved_by} if pr is not None and pr_applies else set()
+    assessed_commits: list[str] = []
+    for key, assessment in sorted(wanted.items()):
+        person = org.assessor(assessment.assessor)
+        if person is None:
+            problems.append(f"assessor {assessment.assessor!r} is not listed for {org.id}")
+            continue
+        commits = touched_by[key]
+        if not commits:
+            problems.append(f"cannot find the commit that added the assessment by {person.id!r}")
+            continue
+        assessed_commits.append(commits[0])
+        if pr_applies:
+            assert pr is not None
+            if not person.github:
+                problems.append(
+                    f"assessor {person.id!r} has no github handle in issuers/{org.id}.yaml, so their approval "
+                    f"of pull request #{pr.number} cannot be confirmed"
+                )
+            elif person.github.lower() not in approvers:
+                problems.append(
+                    f"assessor {person.id!r} (@{person.github}) did not approve pull request #{pr.number}"
+                    + (f" (approved by: {', '.join('@' + a for a in sorted(pr.approved_by))})" if pr.approved_by else
+                       " (no approvals)")
+                )
+        else:
+            if not person.git_email:
+                problems.append(
+                    f"assessor {person.id!r} has no git_email in issuers/{org.id}.yaml, so the assessment's "
+                    "author cannot be confirmed"
+                )
+                continue
+            for sha in commits:
+                info = repo.info(sha)
+                if info.author_email.lower() != person.git_email.lower():
+                    problems.append(
+                        f"the assessment by {person.id!r} was added or changed in commit {sha[:12]} authored by "
+                        f"{info.author_email or 'nobody'}, not by the assessor's {person.git_email}"
+                    )
+    if problems:
+        return None, problems
+    # The completing assessment is the latest one to arrive.
+    assessed = None
+    if assessed_commits:
+        order = list(repo.history(file, head))
+        assessed = max(assessed_commits, key=lambda s: order.index(s) if s in order else -1)
+    provenance = Provenance(
+        pull_request=pr.number if pr is not None and pr_applies else None,
+        pull_request_url=pr.url if pr is not None and pr_applies else None,
+        submitted_commit=submitted,
+        assessed_commit=assessed,
+        merge_commit=merge,
+        approved_by=sorted(pr.approved_by, key=str.lower) if pr is not None and pr_applies else [],
+        merged_at=merge_info.committed_at,
+    )
+    return provenance, []
+
+
+def needs_provenance(registry: Registry) -> list[Loaded[Award]]:
+    """Awards that are awarded, unsigned, unrevoked and have no provenance yet; by id."""
+    return [
+        loaded
+        for award_id, loaded in sorted(registry.awards.items())
+        if loaded.record.signed is None
+        and loaded.record.provenance is None
+        and not registry.is_revoked(award_id)
+        and registry.status(loaded.record) == "awarded"
+    ]
+
+
+def fill_provenance(root: Path, pr: PullRequest | None = None, head: str = "HEAD") -> ProvenanceReport:
+    """Fill the provenance of every award that needs it; report those that may not be signed."""
+    registry = load_registry(root)
+    registry.raise_for_problems()
+    repo = GitRepo(registry.root)
+    report = ProvenanceReport()
+    for loaded in needs_provenance(registry):
+        file = repo.rel(registry.root / loaded.path)
+        provenance, problems = _trace(repo, registry, loaded, file, pr, head)
+        if provenance is None:
+            report.failed[loaded.path] = problems
+            continue
+        path = registry.root / loaded.path
+        text = read_text(path, loaded.path)
+        if not text.endswith("\n"):
+            text += "\n"
+        write_atomic(path, text + provenance_block(provenance))
+        report.filled[loaded.record.id] = loaded.path
+    if report.filled:  # what was written must still be a valid registry
+        after = load_registry(registry.root)
+        if after.problems:
+            raise GitWorkflowError(
+                "provenance made the registry invalid: " + "; ".join(str(p) for p in after.problems[:5])
+            )
+    return report
