@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import Problem
 from .ids import is_unguessable
+from .load import _field_name
 from .records import Award, Credential
 from .registry import Registry, email_hash, emails_in
 
@@ -120,8 +121,8 @@ def _stack_cycles(registry: Registry) -> Iterator[Problem]:
                 stack.pop()
                 path.pop()
                 continue
-            if child not in graph:
-                continue
+            if child not in graph or child == node:
+                continue  # a stack requiring itself has its own, clearer problem
             if state.get(child) == 1:
                 cycle = path[path.index(child):] + [child]
                 if child not in reported:
@@ -181,7 +182,7 @@ def _plain_emails(path: str, loaded: Any, award: Award) -> Iterator[Problem]:
                 return
             for found in emails_in(value):
                 yield loaded.problem(
-                    f"{'.'.join(map(str, loc))} contains an email address ({found}); earners' addresses never "
+                    f"{_field_name(loc)} contains an email address ({found}); earners' addresses never "
                     "go into the registry in clear, only as the salted hash",
                     *loc,
                 )
@@ -355,6 +356,14 @@ def _is_recipient(assessor: Any, award: Award) -> bool:
 def _stack_award(registry: Registry, loaded: Any, award: Award, credential: Credential) -> Iterator[Problem]:
     if award.submission is not None:
         yield loaded.problem("a stack is earned by its components; remove the submission", "submission", key=True)
+    org = registry.organisation(award.issuer)
+    for i, assessment in enumerate(award.assessments):
+        # Whoever confirms a stack must be one of the issuer's assessors, as for any other award.
+        if org is not None and org.assessor(assessment.assessor) is None:
+            yield loaded.problem(
+                f"assessor {assessment.assessor!r} is not listed for {org.id}; only its assessors may assess",
+                "assessments", i, "assessor",
+            )
     held = {
         a.record.credential_ref
         for a in registry.awards.values()
@@ -383,6 +392,9 @@ def revocations_are_sound(registry: Registry) -> Iterator[Problem]:
             yield loaded.problem(
                 f"award {award_id!r} was never signed; remove the award instead of revoking it", "award"
             )
+        folder = award.path.rsplit("/", 1)[0]
+        if loaded.path.rsplit("/", 1)[0] != folder:
+            yield loaded.problem(f"a revocation sits beside its award; move this file to {folder}/", "award")
         org = registry.organisation(award.record.issuer)
         if org is not None and all(a.id != loaded.record.revoked_by for a in org.admins):
             yield loaded.problem(

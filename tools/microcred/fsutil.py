@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+# Read once at import (os.umask can only be read by setting it): new files get the usual mode.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 def write_atomic(path: Path, data: str | bytes) -> bool:
@@ -13,11 +18,14 @@ def write_atomic(path: Path, data: str | bytes) -> bool:
     try:
         if path.read_bytes() == raw:
             return False
+        mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
-        pass
+        mode = 0o666 & ~_UMASK
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        # mkstemp makes the file 0600; keep the mode a plain write would give (a site must be readable).
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()

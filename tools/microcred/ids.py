@@ -27,4 +27,7 @@ def is_unguessable(award_id: str) -> bool:
 def new_award_id(prefix: str = "") -> str:
     """A fresh award id: an optional slug prefix and a 20-character random token (100 bits)."""
     token = "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(20))
-    return f"{prefix}-{token}" if prefix else token
+    award_id = f"{prefix}-{token}" if prefix else token
+    if not is_slug(award_id):  # a prefix over 43 characters, or not a slug, would make a bad id
+        raise ValueError(f"award id prefix {prefix!r} must be a slug of at most 43 characters")
+    return award_id

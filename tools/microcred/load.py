@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -9,6 +11,7 @@ from typing import Any, Generic, TypeVar
 import pydantic
 
 from .errors import LoadError, Problem
+from .ids import SLUG_PATTERN
 from .records import Award, Credential, Organisation, Revocation
 from .records.common import Record
 from .yamlstrict import Positions, YamlProblem, parse
@@ -71,36 +74,109 @@ _TYPE_WORDS = {
 }
 
 
+#: What a value of a patterned field looks like, by field name, for "not in the expected form".
+_FORM_HINTS = {
+    "email_hash": " (sha256$ followed by 64 lower-case hex digits: the SHA-256 of the lower-cased email and the salt)",
+    "salt": " (16 to 64 lower-case hex digits, 0-9 and a-f)",
+    "github": " (a GitHub user name without the @)",
+    "approved_by": " (a GitHub user name without the @)",
+    "public_key_multibase": " (an Ed25519 Multikey: z6Mk followed by 44 base58 characters)",
+    "submitted_commit": " (a Git commit id: 7 to 64 lower-case hex digits)",
+    "assessed_commit": " (a Git commit id: 7 to 64 lower-case hex digits)",
+    "merge_commit": " (a Git commit id: 7 to 64 lower-case hex digits)",
+    "credential": " (<issuer>/<slug>, e.g. 'riverbend-institute/questioning-strategies')",
+}
+_SLUG_HINT = " (use lower-case letters, digits and hyphens, e.g. 'questioning-strategies')"
+_KEY_MARK = "[key]"  # pydantic's loc segment for a dict key that failed validation
+
+
 def _message(error: Any) -> tuple[str, bool]:
     """A sentence a teacher can act on, and whether it points at a key rather than a value."""
     kind = error["type"]
     loc = tuple(error["loc"])
+    at_key = bool(loc) and loc[-1] == _KEY_MARK
+    if at_key:
+        loc = loc[:-2]  # (..., <the key>, "[key]") -> the mapping; the message names the key
     name = _field_name(loc)
     if kind == "missing":
         return f"{_field_name(loc[:-1]) + ': ' if loc[:-1] else ''}missing required field {loc[-1]!r}", False
     if kind == "extra_forbidden":
         return f"unknown field {name!r}; check the spelling against the schema", True
     if kind in _TYPE_WORDS:
-        return f"{name} {_TYPE_WORDS[kind]}", False
+        return f"{name} {_TYPE_WORDS[kind]}", at_key
     if kind == "string_pattern_mismatch":
-        hint = ""
-        if name.endswith(("id", "issuer", "credential", "portfolio", "assessor", "requirement")) or "scores" in name:
-            hint = " (use lower-case letters, digits and hyphens, e.g. 'questioning-strategies')"
-        return f"{name} {error['input']!r} is not in the expected form{hint}", False
+        if (error.get("ctx") or {}).get("pattern") == SLUG_PATTERN:
+            hint = _SLUG_HINT
+        else:
+            last = next((part for part in reversed(loc) if isinstance(part, str)), "")
+            hint = _FORM_HINTS.get(last, "")
+        what = f"{name}: key" if at_key else name
+        return f"{what} {error['input']!r} is not in the expected form{hint}", at_key
     message = str(error["msg"])
     message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind in ("literal_error", "enum"):
-        message = message.replace("Input should be", "must be")
-    return (f"{name}: {message}" if loc else message), False
+    # pydantic words its limits for programmers ("Input should be greater than 0"); say "must".
+    message = message.replace("Input should be", "must be").replace("String should have", "must have")
+    message = message.replace("List should have", "must have").replace(" after validation", "")
+    return (f"{name}: {message}" if loc else message), at_key
 
 
-def model_problems(err: pydantic.ValidationError, display: str, positions: Positions) -> list[Problem]:
-    """Translate pydantic's errors into located problems."""
+def _known_fields(model: type[pydantic.BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """Field names of the model found at `loc` inside `model` (empty when it cannot be told)."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue  # a list index: the item type is what the field's annotation unwraps to
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            return []
+        current = _inner_model(fields[part].annotation)
+        if current is None:
+            return []
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The model class inside `X`, `X | None` or `list[X]`, else None."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def model_problems(
+    err: pydantic.ValidationError, display: str, positions: Positions, model: type[pydantic.BaseModel] | None = None
+) -> list[Problem]:
+    """Translate pydantic's errors into located problems.
+
+    With `model`, a misspelt field is reported once, with the likely intended name, instead of
+    as an unknown field plus a missing one.
+    """
+    errors: list[dict[str, Any]] = [
+        {**error, "loc": tuple(p for p in error["loc"] if isinstance(p, (str, int)))} for error in err.errors()
+    ]
+    missing = {error["loc"] for error in errors if error["type"] == "missing"}
+    typos: dict[tuple[str | int, ...], str] = {}  # loc of an unknown key -> the field it likely means
+    for error in errors:
+        loc = error["loc"]
+        if error["type"] == "extra_forbidden" and model is not None and loc and isinstance(loc[-1], str):
+            close = difflib.get_close_matches(loc[-1], _known_fields(model, loc[:-1]), n=1, cutoff=0.75)
+            if close:
+                typos[loc] = close[0]
+    explained = {loc[:-1] + (field,) for loc, field in typos.items()} & missing
     problems = []
-    for error in err.errors():
-        loc = tuple(p for p in error["loc"] if isinstance(p, (str, int)))
-        message, at_key = _message({**error, "loc": loc})
-        line, column = positions.locate(loc, key=at_key)
+    for error in errors:
+        loc = error["loc"]
+        if loc in typos:
+            message, at_key = f"unknown field {_field_name(loc)!r}; did you mean {typos[loc]!r}?", True
+        elif error["type"] == "missing" and loc in explained:
+            continue  # the misspelt key above is this field
+        else:
+            message, at_key = _message(error)
+        line, column = positions.locate(loc[:-1] if at_key and loc[-1:] == (_KEY_MARK,) else loc, key=at_key)
         problems.append(Problem(display, line, column, message))
     return problems
 
@@ -113,12 +189,13 @@ def load_record(path: Path, display: str, model: type[R]) -> Loaded[R]:
     except YamlProblem as problem:
         raise LoadError([problem.problem]) from None
     if not isinstance(data, dict):
-        what = "empty" if data is None else f"a {type(data).__name__}, not a mapping of fields"
+        kinds = {list: "a list", str: "plain text", bool: "true/false", int: "a number", float: "a number"}
+        what = "empty" if data is None else f"{kinds.get(type(data), 'a value')}, not a mapping of fields"
         raise LoadError([Problem(display, 1, 1, f"a record must be a mapping of fields; this file is {what}")])
     try:
         record = model.model_validate(data)
     except pydantic.ValidationError as err:
-        raise LoadError(model_problems(err, display, positions)) from None
+        raise LoadError(model_problems(err, display, positions, model)) from None
     except (RecursionError, ValueError) as err:  # pathological nesting, huge integers
         raise LoadError([Problem(display, 1, 1, f"record could not be read: {err}")]) from None
     return Loaded(record, display, positions)

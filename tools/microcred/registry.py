@@ -128,7 +128,7 @@ class Registry:
                 and self.status(a.record) == "awarded"
                 and not self.is_revoked(a.record.id)
             ),
-            key=lambda a: (a.assessments[-1].date if a.assessments else None, a.id),  # type: ignore[arg-type,return-value]
+            key=lambda a: (a.assessments[-1].date if a.assessments else None, a.id),
         )
 
     def portfolios(self) -> list[str]:
@@ -242,6 +242,8 @@ def load_registry(root: Path, observer: ProgressObserver | None = None, *, check
             def add_org(loaded: Loaded[Organisation], name: str = name) -> None:
                 if _check_id(registry, loaded, name):
                     registry.organisations[name] = loaded
+                else:  # reported once here; records naming it should not report it missing too
+                    registry.unreadable.add(f"issuer:{name}")
 
             _load_into(registry, entry, Organisation, add_org, f"issuer:{name}")
     else:
@@ -268,6 +270,8 @@ def load_registry(root: Path, observer: ProgressObserver | None = None, *, check
                     archived: int | None = int(versioned.group("version")) if versioned else None,
                 ) -> None:
                     if not (_check_id(registry, loaded, slug) and _check_id(registry, loaded, org, "issuer")):
+                        if archived is None:  # reported here; awards of it should not add "does not exist"
+                            registry.unreadable.add(f"credential:{org}/{slug}")
                         return
                     ref = f"{org}/{slug}"
                     version = loaded.record.version

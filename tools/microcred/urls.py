@@ -37,6 +37,9 @@ class SiteUrls:
             raise UsageError(f"site_url {site_url!r} must be an absolute https:// address")
         if parts.query or parts.fragment:
             raise UsageError(f"site_url {site_url!r} must not have a query or fragment")
+        if parts.username is not None or parts.password is not None:
+            # user:password@ would end up inside every issuer's did:web identity
+            raise UsageError(f"site_url {site_url!r} must not contain a user name or password")
         path = parts.path if parts.path.endswith("/") else parts.path + "/"
         return cls(f"{parts.scheme}://{parts.netloc}{path}")
 
@@ -128,7 +131,7 @@ def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
-_LenientLoader.add_multi_constructor("", _ignore_tag)  # type: ignore[no-untyped-call]
+_LenientLoader.add_multi_constructor("", _ignore_tag)
 
 
 def site_url_from_mkdocs(config: Path) -> str:

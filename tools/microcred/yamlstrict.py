@@ -36,6 +36,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_DEPTH = 40
 _STR_TAGS = {None, "!", "tag:yaml.org,2002:str"}
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 class _Refused(Exception):
@@ -68,7 +69,7 @@ def _scalar(event: Any) -> Any:
     """The value of a scalar under the YAML 1.2 core schema (plain scalars only are typed)."""
     value: str = event.value
     if event.tag not in _STR_TAGS:
-        raise _Refused(event.start_mark, f"the tag {event.tag} is not allowed in records")
+        raise _Refused(event.start_mark, _tag_refusal(event.tag))
     if event.tag is not None or not event.implicit[0]:
         return value  # quoted, block or explicitly tagged !!str: always text
     if _NULL.match(value):
@@ -87,6 +88,12 @@ def _scalar(event: Any) -> Any:
             return float("nan")
         return float(value)
     return value
+
+
+def _tag_refusal(tag: str) -> str:
+    # Show the tag as it was written (!!python/...), not as the parser expands it.
+    shown = "!!" + tag[len(_YAML_TAG_PREFIX):] if tag.startswith(_YAML_TAG_PREFIX) else tag
+    return f"the tag {shown} is not allowed in records; remove it"
 
 
 def _mark(event: Any) -> Location:
@@ -151,11 +158,11 @@ def _build(parser: Any, positions: Positions) -> Any:
             raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(event, yaml.MappingStartEvent):
             if event.tag not in (None, "tag:yaml.org,2002:map"):
-                raise _Refused(event.start_mark, f"the tag {event.tag} is not allowed in records")
+                raise _Refused(event.start_mark, _tag_refusal(event.tag))
             stack.append([{}, path, None])
         elif isinstance(event, yaml.SequenceStartEvent):
             if event.tag not in (None, "tag:yaml.org,2002:seq"):
-                raise _Refused(event.start_mark, f"the tag {event.tag} is not allowed in records")
+                raise _Refused(event.start_mark, _tag_refusal(event.tag))
             stack.append([[], path, None])
 
 
@@ -187,10 +194,16 @@ def parse(text: str, filename: str) -> tuple[Any, Positions]:
         ) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
+        if err.context_mark and err.problem and "end of stream" in err.problem:
+            mark = err.context_mark  # an unclosed quote or bracket: point where it opened, not at the end
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or err.context or "not valid YAML"
         if err.context and err.problem:
             what = f"{err.context}: {err.problem}"
+        if mark and err.context_mark and "flow" in (err.context or "") and err.context_mark.line != mark.line:
+            what += f" (it opened at line {err.context_mark.line + 1})"
+        if "tab" in what:
+            what += "; indent with spaces, never tabs"
         raise YamlProblem(Problem(filename, line, column, f"YAML syntax: {what}")) from None
     except yaml.YAMLError as err:  # ReaderError (bad characters) has its own position fields
         position = getattr(err, "position", None)

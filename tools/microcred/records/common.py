@@ -33,10 +33,10 @@ def _check_line(value: str) -> str:
         raise ValueError(
             f"contains control character {bad[0]}; this field is one line of plain text"
         )
-    if value != value.strip():
-        raise ValueError("has leading or trailing spaces")
-    if not value:
+    if not value.strip():
         raise ValueError("is empty")
+    if value != value.strip():
+        raise ValueError("has leading or trailing spaces; remove them")
     return value
 
 
