@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -322,7 +322,9 @@ def generate_key(
         raise UsageError(f"{display} does not exist under {root}")
     text = read_text(profile, display)
     old_data, org_record = _load_profile_text(text, display)
-    start = (not_before or utc_now()).astimezone(timezone.utc).replace(microsecond=0)
+    # Default: the next whole second, so that anything the previous key signed before this
+    # run (timestamps are whole seconds, rounded down) falls before its new not_after.
+    start = (not_before or (utc_now() + timedelta(seconds=1))).astimezone(timezone.utc).replace(microsecond=0)
     if key_id is None:
         key_id = f"key-{start:%Y%m%d}"
         n = 2

@@ -10,7 +10,9 @@ Choices worth knowing:
 - ``validUntil`` = validFrom + the credential's ``valid_for_months`` (absent: no expiry).
 - A private award names nobody: no ``name`` in the subject, only the salted email hash.
 - Rubric levels become ``ResultDescription`` / ``RubricCriterionLevel`` entries with absolute
-  ids under the Achievement URL (the OB context types achievedLevel etc. as anyURI).
+  ids under the Achievement URL (the OB context types achievedLevel etc. as anyURI). The level
+  descriptors (what each level looks like) are not repeated in every award, to keep award
+  files small; they are on the credential page and in the published Achievement.
 """
 
 from __future__ import annotations
@@ -160,7 +162,6 @@ def achievement(credential: Credential, org: Organisation, urls: SiteUrls) -> di
                         "type": ["RubricCriterionLevel"],
                         "name": lv.label,
                         "level": lv.id,
-                        "description": " ".join(c.descriptors[lv.id].split()),
                         "points": str(lv.score),
                     }
                     for lv in rubric.levels
@@ -249,9 +250,8 @@ def build_credential(
         for item in award.submission.evidence:
             entry: dict[str, Any] = {"id": item.url, "type": ["Evidence"], "name": item.title}
             req = credential.requirement(item.requirement)
-            narrative = item.description or (req.description if req else None)
-            if narrative:
-                entry["narrative"] = narrative.strip()
+            if item.description:
+                entry["narrative"] = item.description.strip()
             if req is not None:
                 entry["genre"] = req.kind
             evidence.append(entry)
