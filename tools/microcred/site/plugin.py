@@ -1,0 +1,273 @@
+"""The mkdocs plugin that turns a registry into its public site.
+
+- on_config: load and check the registry; any problem fails the build, all of them listed.
+- on_files: add the generated pages (catalog, credentials, issuers, portfolios, analytics), badge
+  images, transcripts and the site's own assets as virtual files; nothing generated is committed.
+- on_page_markdown: put the headline figures into the hand-written home page.
+- on_nav: place the generated pages that belong in the navigation.
+- on_post_build: write the published JSON documents (publish.iter_published) and render award pages
+  straight from a template, outside mkdocs' page pipeline.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+
+from ..fsutil import write_atomic
+from ..registry import Registry, load_registry
+from ..urls import SiteUrls, site_url_from_mkdocs
+from .awards import AwardPages, AwardPageStats, PageLook
+from .badges import badge_svg
+from .data import SiteData, build_site_data
+from .pages import GeneratedPage, PageBuilder
+
+log = logging.getLogger("mkdocs.plugins.microcred")
+
+ASSETS = Path(__file__).parent / "assets"
+OVERRIDES = Path(__file__).parent / "templates" / "overrides"
+ASSET_DIR = "assets/microcred"
+FIGURES_TOKEN = "<!-- microcred:figures -->"
+FEATURED_TOKEN = "<!-- microcred:featured -->"
+DEFAULT_HOME = f"""# Micro-credentials for educators
+
+{FIGURES_TOKEN}
+
+## Credentials
+
+{FEATURED_TOKEN}
+"""
+
+
+class MicrocredConfig(Config):
+    """Options under `plugins: - microcred:` in mkdocs.yml."""
+
+    root = c.Optional(c.Dir(exists=True))  # registry root; default: the folder of mkdocs.yml
+    incremental = c.Type(bool, default=True)  # keep unchanged award pages across builds
+
+
+class MicrocredPlugin(BasePlugin[MicrocredConfig]):
+    """Builds the registry's pages into an mkdocs-material site."""
+
+    def __init__(self) -> None:
+        self.registry: Registry | None = None
+        self.data: SiteData | None = None
+        self.urls: SiteUrls | None = None
+        self.builder: PageBuilder | None = None
+        self.generated: list[GeneratedPage] = []
+        self.stats: AwardPageStats | None = None
+        self.timings: dict[str, float] = {}
+
+    # -- config ----------------------------------------------------------------------------------
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Load the registry (fail with every problem), and wire the theme overrides and assets."""
+        started = time.perf_counter()
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        root = Path(self.config.root).resolve() if self.config.root else config_file.parent
+        # `mkdocs serve` replaces site_url with the local address; identities use the real one.
+        try:
+            self.urls = SiteUrls.from_site_url(site_url_from_mkdocs(config_file))
+        except Exception as err:  # noqa: BLE001 - UsageError or a bad URL: say it mkdocs' way
+            raise PluginError(f"microcred: {err}") from None
+        if not config.use_directory_urls:
+            raise PluginError("microcred: the registry site needs use_directory_urls: true (its URLs are part of "
+                              "every award and did:web identity)")
+        registry = load_registry(root)
+        if registry.problems:
+            listing = "\n".join(f"  {p}" for p in registry.problems)
+            raise PluginError(
+                f"microcred: the registry at {root} has {len(registry.problems)} problem(s):\n{listing}"
+            )
+        self.registry = registry
+        self.data = build_site_data(registry)
+        repo_url = config.repo_url or None
+        self.builder = PageBuilder(self.data, self.urls, repo_url)
+        if config.theme.name == "material":
+            config.theme.dirs.insert(0, str(OVERRIDES))
+        for css in ("verify-panel.css", "microcred.css"):
+            path = f"{ASSET_DIR}/{css}"
+            if path not in config.extra_css:
+                config.extra_css.append(path)
+        if f"{ASSET_DIR}/catalog.js" not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(f"{ASSET_DIR}/catalog.js")
+        self.timings["load"] = time.perf_counter() - started
+        return config
+
+    # -- files -----------------------------------------------------------------------------------
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        """Add every generated page and file as a virtual file."""
+        assert self.builder is not None and self.data is not None and self.urls is not None
+        started = time.perf_counter()
+        self.generated = list(self.builder.pages())
+        if files.get_file_from_path("index.md") is None:
+            self.generated.append(GeneratedPage("index.md", DEFAULT_HOME, "Home"))
+        for c in self.data.credentials:
+            if not (c.image and c.image.startswith(self.urls.base)):
+                label = c.competency
+                self.generated.append(GeneratedPage(self.urls.badge_image(c.issuer, c.id), badge_svg(c.title, c.issuer, label)))
+        for page in self.generated:
+            self._add(files, File.generated(config, page.src_uri, content=page.content))
+        for asset in sorted(ASSETS.iterdir()):
+            if asset.is_file():
+                self._add(files, File.generated(config, f"{ASSET_DIR}/{asset.name}", abs_src_path=str(asset)))
+        self.timings["pages"] = time.perf_counter() - started
+        return files
+
+    @staticmethod
+    def _add(files: Files, file: File) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(file)
+
+    def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Fill the home page's placeholders with live figures and featured credentials."""
+        if page.file.src_uri == "index.md" and self.builder is not None:
+            if FIGURES_TOKEN in markdown:
+                markdown = markdown.replace(FIGURES_TOKEN, self.builder.figures_html())
+            if FEATURED_TOKEN in markdown:
+                markdown = markdown.replace(FEATURED_TOKEN, self.builder.featured_html())
+        return markdown
+
+    # -- navigation -------------------------------------------------------------------------------
+
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        """Catalog, issuers, portfolios and analytics after Home; credentials and people stay out of the
+        nav (the catalog and portfolio list link them) so the nav does not grow with the registry."""
+        def page_of(src_uri: str) -> Page | None:
+            f = files.get_file_from_path(src_uri)
+            return f.page if f is not None and isinstance(f.page, Page) else None
+
+        present = {id(p) for p in nav.pages}
+        entries: list[Any] = []
+        catalog = page_of("catalog/index.md")
+        if catalog is not None and id(catalog) not in present:
+            catalog.title = "Catalog"
+            entries.append(catalog)
+        issuer_pages = [page_of(g.src_uri) for g in self.generated if g.nav_section == "issuers"]
+        issuer_pages = [p for p in issuer_pages if p is not None and id(p) not in present]
+        if issuer_pages:
+            section = Section("Organisations", issuer_pages)  # type: ignore[arg-type]
+            for p in issuer_pages:
+                p.parent = section
+            entries.append(section)
+        for src, title in (("portfolios/index.md", "Portfolios"), ("analytics/index.md", "Analytics")):
+            p = page_of(src)
+            if p is not None and id(p) not in present:
+                p.title = title
+                entries.append(p)
+        if not entries:
+            return nav
+        # After the home page when it is first, else at the front.
+        at = 1 if nav.items and isinstance(nav.items[0], Page) and nav.items[0].is_homepage else 0
+        nav.items[at:at] = entries
+        pages = _pages_in(nav.items)
+        for i, p in enumerate(pages):
+            p.previous_page = pages[i - 1] if i else None
+            p.next_page = pages[i + 1] if i + 1 < len(pages) else None
+        nav.pages = pages
+        return nav
+
+    # -- after mkdocs -----------------------------------------------------------------------------
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        """Move last build's award folders aside so mkdocs' clean does not delete them."""
+        if not self.config.incremental:
+            return
+        awards, stash = _award_dirs(config)
+        if stash.exists():
+            shutil.rmtree(stash) if awards.exists() else None
+        if awards.is_dir() and not stash.exists():
+            os.replace(awards, stash)
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """Write published documents and award pages."""
+        assert self.registry is not None and self.data is not None and self.urls is not None
+        started = time.perf_counter()
+        site_dir = Path(config.site_dir)
+        awards, stash = _award_dirs(config)
+        if stash.is_dir():
+            if awards.exists():
+                shutil.rmtree(stash)
+            else:
+                os.replace(stash, awards)
+        keep: set[str] = set()
+        try:
+            from ..publish import iter_published
+        except ImportError:  # the signing half may be absent in a partial checkout
+            iter_published = None  # type: ignore[assignment]
+        written = 0
+        if iter_published is not None:
+            for site_path, data in iter_published(self.registry, self.urls):
+                target = site_dir / site_path
+                if not _inside(target, site_dir):
+                    raise PluginError(f"microcred: refusing to write outside the site: {site_path}")
+                written += write_atomic(target, data)
+                parts = site_path.split("/")
+                if parts[0] == "awards" and len(parts) > 2:
+                    keep.add(parts[1])
+        self.timings["publish"] = time.perf_counter() - started
+        look = _look(config, site_dir)
+        self.stats = AwardPages(self.data, self.urls, site_dir, look).render_all(keep)
+        self.timings["awards"] = self.stats.seconds
+        log.info(
+            f"microcred: {self.stats.pages} award pages ({self.stats.rendered} rendered, "
+            f"{self.stats.skipped} unchanged, {self.stats.removed} removed), {written} documents written"
+        )
+
+
+def _pages_in(items: list[Any]) -> list[Page]:
+    out: list[Page] = []
+    for item in items:
+        if isinstance(item, Page):
+            out.append(item)
+        elif isinstance(item, Section):
+            out.extend(_pages_in(item.children))
+    return out
+
+
+def _award_dirs(config: MkDocsConfig) -> tuple[Path, Path]:
+    site_dir = Path(config.site_dir).resolve()
+    return site_dir / "awards", site_dir.parent / f".{site_dir.name}.microcred-awards"
+
+
+def _inside(path: Path, parent: Path) -> bool:
+    try:
+        path.resolve().relative_to(parent.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _look(config: MkDocsConfig, site_dir: Path) -> PageLook:
+    """Stylesheets and palette the award pages share with the mkdocs pages."""
+    sheets = []
+    stylesheets = site_dir / "assets" / "stylesheets"
+    for pattern in ("main.*.min.css", "palette.*.min.css"):
+        sheets += sorted(p.relative_to(site_dir).as_posix() for p in stylesheets.glob(pattern))
+    sheets += [str(s) for s in config.extra_css]
+    palette: Any = config.theme.get("palette") or {}
+    if isinstance(palette, list):
+        palette = palette[0] if palette else {}
+    return PageLook(
+        site_name=config.site_name,
+        stylesheets=sheets,
+        scheme=str(palette.get("scheme", "default")),
+        primary=str(palette.get("primary", "indigo")).replace(" ", "-"),
+        accent=str(palette.get("accent", "indigo")).replace(" ", "-"),
+    )
