@@ -22,6 +22,7 @@ from .yamlstrict import YamlProblem, parse
 _AWARD = re.compile(r"^awards/(?P<org>[^/]+)/(?P<cred>[^/]+)/(?P<name>[^/]+)\.yaml$")
 _CREDENTIAL = re.compile(r"^credentials/(?P<org>[^/]+)/(?P<slug>[^/.]+)(?:\.v(?P<version>[0-9]+))?\.yaml$")
 _ISSUER = re.compile(r"^issuers/(?P<org>[^/]+)\.yaml$")
+_STATUS_LIST = re.compile(r"^issuers/(?P<org>[^/]+)\.status-list\.json$")
 
 _KEY_LIFECYCLE = ("not_after", "revoked_at")  # the only fields a published key may gain
 
@@ -337,6 +338,9 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
             kind = check.credential(change, rel, m.group("org"), m.group("slug"), m.group("version"))
         elif m := _ISSUER.match(rel):
             kind = check.organisation(change, rel, m.group("org"))
+        elif _STATUS_LIST.match(rel):
+            kind = "status list changed"
+            check.fail(rel, "the signed status list is written only by CI on main (`microcred sign`); leave it out")
         report.changes.append(ClassifiedChange(change.path, change.status, kind))
     report.violations = check.violations
     report.problems = [
