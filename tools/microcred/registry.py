@@ -132,12 +132,15 @@ class Registry:
         )
 
     def portfolios(self) -> list[str]:
-        """Every portfolio slug that has at least one public award."""
+        """Every portfolio slug with at least one public, awarded, unrevoked award (never an empty page)."""
         return sorted(
             {
                 a.record.recipient.portfolio
                 for a in self.awards.values()
-                if a.record.recipient.portfolio and a.record.recipient.visibility == "public"
+                if a.record.recipient.portfolio
+                and a.record.recipient.visibility == "public"
+                and self.status(a.record) == "awarded"
+                and not self.is_revoked(a.record.id)
             }
         )
 
