@@ -271,6 +271,9 @@ class Verifier:
         if not proofs:
             raise CheckFailed("proof", f"{what} has no proof")
         present = [p.get("cryptosuite") for p in proofs]
+        for suite in present:
+            if suite not in ALL_SUITES:
+                raise CheckFailed("proof", f"{what}: unknown cryptosuite {suite!r}")
         for suite in self.suites:
             if suite not in present:
                 raise CheckFailed("proof", f"{what} has no {suite} proof")
@@ -308,7 +311,10 @@ class Verifier:
         list_issuer = list_issuer.get("id") if isinstance(list_issuer, dict) else list_issuer
         if list_issuer != issuer:
             raise CheckFailed("status", f"status list {url} is issued by {list_issuer!r}, not {issuer}")
-        self._check_proofs(document, issuer, self.resolver.keys(issuer), "status list")
+        try:
+            self._check_proofs(document, issuer, self.resolver.keys(issuer), "status list")
+        except CheckFailed as err:
+            raise CheckFailed("status", err.detail) from None
         subject = document.get("credentialSubject")
         if not isinstance(subject, dict) or subject.get("statusPurpose") != "revocation":
             raise CheckFailed("status", f"status list {url} is not a revocation list")
