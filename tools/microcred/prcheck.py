@@ -232,7 +232,7 @@ class _Check:
                 self.fail(
                     rel,
                     f"revises {ref} version {old_version}, which has awards, without raising version; set "
-                    f"version: {old_version + 1} and keep the current text unchanged as {archive}",
+                    f"version: {old_version + 1} and keep the version {old_version} file unchanged as {archive}",
                 )
             else:
                 kept = self.new(archive)
