@@ -25,7 +25,7 @@ from ..urls import SiteUrls
 from . import charts
 from .badges import issuer_colour
 from .data import STATUS_ORDER, AwardView, SiteData
-from .safe import initials, link, md_text, paragraphs, safe_url
+from .safe import front_matter, initials, link, md_text, paragraphs, safe_url
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -124,6 +124,10 @@ class PageBuilder:
         """Render one template."""
         return self.env.get_template(template).render(**context)
 
+    def page(self, template: str, title: str, **context: Any) -> str:
+        """Render a page template behind front matter that fixes its (plain-text) title."""
+        return front_matter(title) + self.render(template, **context)
+
     # -- pages -------------------------------------------------------------------------------
 
     def pages(self) -> Iterator[GeneratedPage]:
@@ -143,8 +147,8 @@ class PageBuilder:
         """The catalog with filters."""
         uri = "catalog/index.md"
         credentials = self.data.credentials
-        content = self.render(
-            "pages/catalog.md.j2",
+        content = self.page(
+            "pages/catalog.md.j2", "Credential catalog",
             root=root_of(uri),
             credentials=credentials,
             issuer_count=len({c.issuer for c in credentials}),
@@ -167,8 +171,8 @@ class PageBuilder:
                 (lv.label for lv in c.rubric.levels if lv.id == c.rubric.passing.every_criterion_at_least), ""
             )
         recognitions = registry.recognitions_of(c.ref)
-        content = self.render(
-            "pages/credential.md.j2",
+        content = self.page(
+            "pages/credential.md.j2", c.title,
             root=root_of(uri),
             c=c,
             issuer=registry.organisation(c.issuer),
@@ -193,8 +197,8 @@ class PageBuilder:
         assert org is not None
         uri = _page_uri(self.urls.issuer_page(org_id))
         credentials = [c for c in self.data.credentials if c.issuer == org_id]
-        content = self.render(
-            "pages/issuer.md.j2",
+        content = self.page(
+            "pages/issuer.md.j2", org.name,
             root=root_of(uri),
             org=org,
             colour=issuer_colour(org.id),
@@ -214,7 +218,7 @@ class PageBuilder:
             key=lambda p: (str(p[1]).lower(), p[0]),
         )
         return GeneratedPage(
-            uri, self.render("pages/portfolios.md.j2", root=root_of(uri), people=people), "Portfolios", "portfolios"
+            uri, self.page("pages/portfolios.md.j2", "Portfolios", root=root_of(uri), people=people), "Portfolios", "portfolios"
         )
 
     def portfolio(self, slug: str, views: list[AwardView]) -> Iterator[GeneratedPage]:
@@ -231,8 +235,8 @@ class PageBuilder:
                 have = sum(1 for r in c.requires if r in held)
                 if have:
                     stacks.append((c, have, len(c.requires)))
-        content = self.render(
-            "pages/portfolio.md.j2",
+        content = self.page(
+            "pages/portfolio.md.j2", str(name),
             root=root_of(uri),
             name=name,
             github=github,
@@ -297,8 +301,8 @@ class PageBuilder:
         total = sum(sum(c.values()) for _, c in by_comp)
         n_awarded = sum(c.get("awarded", 0) + c.get("revoked", 0) for _, c in by_comp)
         decided = n_awarded + sum(c.get("not-yet", 0) for _, c in by_comp)
-        content = self.render(
-            "pages/analytics.md.j2",
+        content = self.page(
+            "pages/analytics.md.j2", "Analytics",
             root=root_of(uri),
             totals={
                 "submissions": total,

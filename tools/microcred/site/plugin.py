@@ -104,6 +104,9 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):
                 config.extra_css.append(path)
         if f"{ASSET_DIR}/catalog.js" not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(f"{ASSET_DIR}/catalog.js")
+        for folder in ("issuers", "credentials", "awards"):
+            if (root / folder).is_dir() and str(root / folder) not in config.watch:
+                config.watch.append(str(root / folder))  # `mkdocs serve` rebuilds when a record changes
         self.timings["load"] = time.perf_counter() - started
         return config
 

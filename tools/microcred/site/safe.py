@@ -63,6 +63,23 @@ def _md(flat: str) -> str:
     return "".join(out)
 
 
+def plain_title(text: object) -> str:
+    """A page title safe where themes print it unescaped (<title>, the nav): no markup characters.
+
+    mkdocs-material writes `page.title | striptags` into <title>, and striptags turns "&lt;" back
+    into "<"; so a title must not hold "<", ">" or "&" at all, escaped or not.
+    """
+    flat = " ".join(str(text).split())
+    return re.sub(r"[<>&`]", "", flat.replace("&", " and ")).strip() or "Untitled"
+
+
+def front_matter(title: object) -> str:
+    """YAML front matter that fixes the page title (JSON text is valid YAML and always quoted)."""
+    import json
+
+    return "---\ntitle: " + json.dumps(plain_title(title)) + "\n---\n"
+
+
 def paragraphs(text: object) -> Markup:
     """Untrusted multi-line text as escaped HTML paragraphs (blank lines split paragraphs)."""
     if text is None:
