@@ -84,8 +84,6 @@ TAMPER: list[tuple[str, Callable[[Doc], None], str, str]] = [
 @pytest.fixture(scope="module")
 def signed_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """One signed registry for the read-only tamper cases (copied per case)."""
-    import shutil
-
     from microcred.cli import main
 
     base = tmp_path_factory.mktemp("signed")
@@ -93,7 +91,6 @@ def signed_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     key = base / "secrets" / "issuer.key"
     assert main(["keygen", "--issuer", ISSUER, "--root", str(root), "--out", str(key), "--not-before", "2026-01-01"]) == 0
     assert main(["sign", "--root", str(root), "--issuer", ISSUER, "--key-file", str(key)]) == 0
-    del shutil
     return root, key
 
 

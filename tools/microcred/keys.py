@@ -347,6 +347,11 @@ def generate_key(
                 raise UsageError(
                     f"key {key.id!r} starts at {iso(key.not_before)}; a new key must start later (--not-before)"
                 )
+            if start < utc_now():
+                raise UsageError(
+                    f"--not-before {iso(start)} is in the past: it would retire key {key.id!r}, which may have "
+                    "signed since then, retroactively; give a time from now on"
+                )
             close, closed_id = (i, start), key.id
         elif key.not_after is not None and key.not_after > start and key.revoked_at is None:
             raise UsageError(f"key {key.id!r} is valid until {iso(key.not_after)}; the new key would overlap it")
