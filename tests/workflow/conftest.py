@@ -72,7 +72,7 @@ class GitRegistry:
 
     def commit(self, message: str, *paths: str | Path, email: str = ADMIN) -> str:
         """Stage `paths` (default: everything) and commit as `email`; the new commit id."""
-        self.git("add", "--all", *(str(p) for p in paths) or ["."])
+        self.git("add", "--all", *([str(p) for p in paths] or ["."]))
         self.git("commit", "-q", "--allow-empty", "-m", message, email=email)
         return self.git("rev-parse", "HEAD")
 

@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -40,7 +40,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = make_git_registry(
         root, awards=[award_data(SIGNED), award_data(REVOKED), award_data(NOT_YET, decision="not-yet")]
     )
-    generate_key(root, ISSUER, not_before=datetime(2026, 1, 1, tzinfo=timezone.utc), seed=SEED, key_id="key-1")
+    generate_key(root, ISSUER, not_before=datetime(2026, 1, 1, tzinfo=UTC), seed=SEED, key_id="key-1")
     key = SigningKey(seed=SEED, source="test")
     sign_registry(root, {ISSUER: key})
     revoke_award(root, REVOKED, "Evidence was not the earner's own work.", "ada-admin")

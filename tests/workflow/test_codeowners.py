@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_cli
-from factories import ISSUER, RegistryFactory, write_yaml, organisation_data, recognizer_data
+from factories import ISSUER, RegistryFactory, organisation_data, recognizer_data, write_yaml
 
 
 def test_write_then_check(tmp_path: Path) -> None:

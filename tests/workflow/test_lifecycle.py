@@ -7,7 +7,6 @@ key from `microcred keygen` kept outside the repository), commit back, build, ve
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest

@@ -80,7 +80,7 @@ def test_invalid_submission_writes_nothing(root: Path, argv: list[str], message:
 
 
 def test_unknown_credential(root: Path) -> None:
-    code, out, err = _new(root, "submission", "--credential", f"{ISSUER}/nope", "--email", EMAIL, *EVIDENCE)
+    code, _, err = _new(root, "submission", "--credential", f"{ISSUER}/nope", "--email", EMAIL, *EVIDENCE)
     assert code == 2 and "no credential" in err
 
 
@@ -117,5 +117,5 @@ def test_new_credential_is_a_draft(root: Path) -> None:
 
 
 def test_missing_flags_without_a_terminal_is_a_usage_error(root: Path) -> None:
-    code, out, err = _new(root, "credential", "--issuer", ISSUER)
+    code, _, err = _new(root, "credential", "--issuer", ISSUER)
     assert code == 2 and "missing --id" in err

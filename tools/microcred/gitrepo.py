@@ -10,7 +10,7 @@ from __future__ import annotations
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import git
@@ -148,7 +148,7 @@ class GitRepo:
             sha=str(commit.hexsha),
             author_email=str(commit.author.email or ""),
             author_name=str(commit.author.name or ""),
-            committed_at=commit.committed_datetime.astimezone(timezone.utc),
+            committed_at=commit.committed_datetime.astimezone(UTC),
             parents=len(commit.parents),
         )
 

@@ -111,8 +111,9 @@ def review_packet(registry: Registry, award_id: str) -> str:
     credential = registry.credential(award.credential_ref, award.credential_version)
     lines: list[str] = [f"## Review packet: {escape(award.id)}", ""]
     if credential is None:
-        lines += [f"Credential {escape(award.credential_ref)} version {award.credential_version} is not in the "
-                  "registry; nothing to review against.", ""]
+        missing = (f"Credential {escape(award.credential_ref)} version {award.credential_version} is not in the "
+                   "registry; nothing to review against.")
+        lines += [missing, ""]
         return "\n".join(lines)
     current = registry.credential(award.credential_ref)
     newer = ""

@@ -13,7 +13,7 @@ from ..errors import UsageError
 from ..prcheck import check_pr
 from ..provenance import PullRequest, fill_provenance
 from ..registry import load_registry
-from ..review import review_packet
+from ..review import escape, review_packet
 from .output import OutputFormat, print_json
 
 _HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$")
@@ -108,11 +108,10 @@ def run_review(args: argparse.Namespace) -> int:
     registry = load_registry(args.root)
     packets = []
     for award_id in ids:
-        if award_id not in registry.awards:
-            if args.base:  # unreadable in the head tree: check-pr reports why
-                packets.append(f"## Review packet: {award_id}\n\nThis award could not be loaded; see the "
-                               "check-pr output for its problems.\n")
-                continue
+        if award_id not in registry.awards and args.base:  # unreadable in the head tree: check-pr says why
+            packets.append(f"## Review packet: {escape(award_id)}\n\nThis award could not be loaded; see the "
+                           "check-pr output for its problems.\n")
+            continue
         packets.append(review_packet(registry, award_id))
     if not packets:
         print("No awards are added or changed by this pull request.")
