@@ -110,7 +110,7 @@ def test_schema_and_rule_problems_of_one_file_come_together(
     ]
 
 
-@pytest.mark.parametrize("layout", ["missing", "file", "empty", "only-issuers", "symlink", "junk"])
+@pytest.mark.parametrize("layout", ["missing", "file", "empty", "only-issuers", "symlink", "junk", "fifo"])
 def test_no_traceback_for_non_registries(layout: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "registry"
     if layout == "file":
@@ -128,8 +128,13 @@ def test_no_traceback_for_non_registries(layout: str, tmp_path: Path, capsys: py
         (root / "issuers" / ".draft.yaml").write_text("{{{ hidden files are not records")
         (root / "awards" / "Bad Folder").mkdir()
         (root / "credentials" / "test-institute" / "sub").mkdir()
+    elif layout == "fifo":
+        RegistryFactory(root).write()
+        os.mkfifo(root / "issuers" / "pipe.yaml")  # reading it would block for ever
     code, out, err = validate(root, capsys)
     assert "Traceback" not in err
+    if layout == "fifo":
+        assert out[:-1] == ["issuers/pipe.yaml:1:1: not a regular file; records are plain text files"]
     if layout == "missing":
         assert out[:-1] == [f"{root.resolve()}:1:1: registry folder does not exist"]
     elif layout == "empty":

@@ -140,3 +140,15 @@ def test_top_level_scalars_and_empty_documents() -> None:
     assert parse("", "f.yaml")[0] is None
     assert parse("# only a comment\n", "f.yaml")[0] is None
     assert parse("--- \nhello\n...\n", "f.yaml")[0] == "hello"
+
+
+@pytest.mark.parametrize("text,where", [
+    ("name: ab\x07\n", "1:9"),
+    ("name: éé\x07\n", "1:9"),            # libyaml reports a byte offset; columns count characters
+    ("x: 😀😀\nname: éé\x07\n", "2:9"),
+    ("x: 'é\x1b'\n", "1:6"),
+])
+def test_special_characters_are_located_by_character(text: str, where: str) -> None:
+    with pytest.raises(YamlProblem) as err:
+        parse(text, "f.yaml")
+    assert f"{err.value.problem.line}:{err.value.problem.column}" == where

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import stat
 import typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,10 @@ class Loaded(Generic[R]):
 def read_text(path: Path, display: str) -> str:
     """The file's text: UTF-8, at most 1 MiB. Raises LoadError otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise LoadError([Problem(display, 1, 1, "not a regular file; records are plain text files")])
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise LoadError([Problem(display, 1, 1, f"file is {size:,} bytes; records may be at most 1 MiB")])
         data = path.read_bytes()

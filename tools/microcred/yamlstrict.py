@@ -26,7 +26,11 @@ _FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]
 
 try:  # libyaml's parser is ~10x faster; the pure-Python one gives the same events
     from yaml._yaml import CParser as _Parser
+
+    _READER_COUNTS_BYTES = True  # libyaml reads UTF-8: its reader errors give byte offsets
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _READER_COUNTS_BYTES = False
+
     class _Parser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):  # type: ignore[no-redef]
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
@@ -207,6 +211,8 @@ def parse(text: str, filename: str) -> tuple[Any, Positions]:
         raise YamlProblem(Problem(filename, line, column, f"YAML syntax: {what}")) from None
     except yaml.YAMLError as err:  # ReaderError (bad characters) has its own position fields
         position = getattr(err, "position", None)
+        if isinstance(position, int) and _READER_COUNTS_BYTES:
+            position = len(text.encode("utf-8", "surrogatepass")[:position].decode("utf-8", "ignore"))
         line, column = _line_col(text, position) if isinstance(position, int) else (1, 1)
         raise YamlProblem(Problem(filename, line, column, f"YAML: {_reader_message(err)}")) from None
     except (ValueError, OverflowError) as err:
