@@ -154,3 +154,20 @@ def test_two_assessors_disagreeing_is_not_provenanced(two_assessors: GitRegistry
     assert "### Disagreements (for the issuer's admin)" in packet.out
     assert "**Decisions differ:**" in packet.out
     assert "| Questions | proficient | developing |" in packet.out
+
+
+def test_rebase_merge_with_later_commits_uses_since(git_registry: GitRegistry) -> None:
+    """Rebase-merged pull requests land several commits; --since marks which ones this push brought."""
+    before = git_registry.git("rev-parse", "main")
+    path = _submit(git_registry)
+    add_assessment(path, "sam-assessor")
+    git_registry.commit("assessment", email=EARNER)  # the API decides on GitHub, not authorship
+    (git_registry.root / "NOTES.md").write_text("thanks\n", encoding="utf-8")
+    git_registry.commit("a later commit in the same pull request", email=EARNER)
+    git_registry.switch("main")
+    git_registry.git("merge", "-q", "--ff-only", "erin")
+    without = git_registry.cli("provenance", "--pr", "5", "--approved-by", "sam-assessor")
+    assert without.code == 1  # the award was not completed by HEAD itself: authorship rule, which fails
+    result = git_registry.cli("provenance", "--pr", "5", "--approved-by", "sam-assessor", "--since", before)
+    assert result.code == 0, result.out
+    assert _provenance(path)["pull_request"] == 5  # type: ignore[index]

@@ -152,6 +152,22 @@ class GitRepo:
             parents=len(commit.parents),
         )
 
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """True when `ancestor` is `descendant` or one of its ancestors."""
+        try:
+            self.repo.git.merge_base("--is-ancestor", ancestor, descendant)
+        except GitCommandError:
+            return False
+        return True
+
+    def exists(self, ref: str) -> bool:
+        """True when `ref` names a commit in the repository."""
+        try:
+            self._commit(ref)
+        except GitWorkflowError:
+            return False
+        return True
+
     def history(self, path: str, ref: str = "HEAD", *, first_parent: bool = False) -> Iterator[str]:
         """Commits that changed `path`, oldest first (ids)."""
         args = ["--reverse", "--format=%H"]

@@ -41,6 +41,7 @@ class PullRequest:
     url: str | None = None
     approved_by: tuple[str, ...] = ()
     merge_commit: str | None = None  # the commit the PR data belongs to; default: HEAD
+    since: str | None = None  # the push's previous main: the PR data belongs to commits after it
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _trace(
         merge = repo.resolve(head)
     merge_info = repo.info(merge)
 
-    pr_applies = pr is not None and (pr.merge_commit or repo.resolve(head)) == merge
+    pr_applies = pr is not None and _pr_applies(repo, pr, merge, head)
     approvers = {h.lower() for h in pr.approved_by} if pr is not None and pr_applies else set()
     assessed_commits: list[str] = []
     for key, assessment in sorted(wanted.items()):
@@ -186,6 +187,14 @@ def _trace(
         merged_at=merge_info.committed_at,
     )
     return provenance, []
+
+
+def _pr_applies(repo: GitRepo, pr: PullRequest, merge: str, head: str) -> bool:
+    """Whether the award was completed by this pull request (so its approvals are the ones that count)."""
+    if pr.since and set(pr.since) != {"0"} and repo.exists(pr.since):
+        # completed in this push: after the previous main, up to the pushed head
+        return not repo.is_ancestor(merge, pr.since) and repo.is_ancestor(merge, head)
+    return (pr.merge_commit or repo.resolve(head)) == merge
 
 
 def needs_provenance(registry: Registry) -> list[Loaded[Award]]:

@@ -72,6 +72,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--approved-by", action="append", default=None, metavar="HANDLE",
                    help="GitHub handle that approved the pull request (repeat, or separate with commas)")
     p.add_argument("--merge-commit", help="the commit the pull request data belongs to (default: HEAD)")
+    p.add_argument("--since", metavar="REF",
+                   help="main before this push: the pull request data belongs to awards completed after it")
     p.add_argument("--format", choices=[f.value for f in OutputFormat], default="text")
     p.set_defaults(func=run_provenance)
 
@@ -166,7 +168,8 @@ def run_provenance(args: argparse.Namespace) -> int:
     if number is not None:
         if number < 1:
             raise UsageError("--pr must be a positive number")
-        pr = PullRequest(number=number, url=url, approved_by=_handles(approved), merge_commit=args.merge_commit)
+        pr = PullRequest(number=number, url=url, approved_by=_handles(approved), merge_commit=args.merge_commit,
+                         since=args.since)
     elif args.approved_by:
         raise UsageError("--approved-by needs --pr (the pull request they approved)")
     report = fill_provenance(args.root, pr)
