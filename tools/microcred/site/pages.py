@@ -124,9 +124,9 @@ class PageBuilder:
         """Render one template."""
         return self.env.get_template(template).render(**context)
 
-    def page(self, template: str, title: str, **context: Any) -> str:
+    def page(self, template: str, title: str, hide: tuple[str, ...] = (), **context: Any) -> str:
         """Render a page template behind front matter that fixes its (plain-text) title."""
-        return front_matter(title) + self.render(template, **context)
+        return front_matter(title, hide) + self.render(template, **context)
 
     # -- pages -------------------------------------------------------------------------------
 
@@ -148,7 +148,7 @@ class PageBuilder:
         uri = "catalog/index.md"
         credentials = self.data.credentials
         content = self.page(
-            "pages/catalog.md.j2", "Credential catalog",
+            "pages/catalog.md.j2", "Credential catalog", ("navigation",),
             root=root_of(uri),
             credentials=credentials,
             issuer_count=len({c.issuer for c in credentials}),
@@ -218,7 +218,7 @@ class PageBuilder:
             key=lambda p: (str(p[1]).lower(), p[0]),
         )
         return GeneratedPage(
-            uri, self.page("pages/portfolios.md.j2", "Portfolios", root=root_of(uri), people=people), "Portfolios", "portfolios"
+            uri, self.page("pages/portfolios.md.j2", "Portfolios", ("navigation",), root=root_of(uri), people=people), "Portfolios", "portfolios"
         )
 
     def portfolio(self, slug: str, views: list[AwardView]) -> Iterator[GeneratedPage]:

@@ -73,11 +73,12 @@ def plain_title(text: object) -> str:
     return re.sub(r"[<>&`]", "", flat.replace("&", " and ")).strip() or "Untitled"
 
 
-def front_matter(title: object) -> str:
+def front_matter(title: object, hide: tuple[str, ...] = ()) -> str:
     """YAML front matter that fixes the page title (JSON text is valid YAML and always quoted)."""
     import json
 
-    return "---\ntitle: " + json.dumps(plain_title(title)) + "\n---\n"
+    hidden = f"hide: {json.dumps(list(hide))}\n" if hide else ""
+    return "---\ntitle: " + json.dumps(plain_title(title)) + "\n" + hidden + "---\n"
 
 
 def paragraphs(text: object) -> Markup:
