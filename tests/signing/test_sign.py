@@ -174,3 +174,30 @@ def test_sign_writes_the_status_list(signed: Signed) -> None:
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert [p["cryptosuite"] for p in document["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
     assert document["credentialSubject"]["encodedList"].startswith("u")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Zoë Ñúñez 李小龍", "no", "0x1F", "2026-03-01", 'Quote " and \\ backslash', "Tab\tinside", "# not a comment", "Ends with |"],
+    ids=["non-ascii", "yaml-boolean", "yaml-hex-int", "yaml-date", "json-escapes", "tab", "hash", "pipe"],
+)
+def test_tricky_text_round_trips_and_verifies(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    from factories import RegistryFactory, award_data, credential_data
+
+    award = award_data(PUBLIC)
+    award["recipient"]["name"] = name.replace("\t", " ")  # a Line allows no tab; the title below gets one
+    root = RegistryFactory(tmp_path / "registry", awards=[award],
+                           credentials=[credential_data(summary=f"Summary: {name}\n")]).write()
+    key_file = tmp_path / "k" / "issuer.key"
+    keygen(capsys, root, key_file, "--not-before", "2026-01-01")
+    code, out, err = run_cli(capsys, "sign", "--root", str(root), "--issuer", ISSUER, "--key-file", str(key_file))
+    assert code == 0, out + err
+    code, out, _ = run_cli(capsys, "verify", PUBLIC, "--root", str(root))
+    assert code == 0, out
+    from microcred.registry import load_registry
+
+    stored = load_registry(root).awards[PUBLIC].record.signed.credential  # type: ignore[union-attr]
+    document = json.loads(stored)
+    assert document["credentialSubject"]["name"] == name.replace("\t", " ")
+    assert document["credentialSubject"]["achievement"]["description"] == f"Summary: {name}"
+    assert stored.isascii()

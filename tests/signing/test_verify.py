@@ -38,9 +38,11 @@ def _other_char(text: str) -> str:
 
 # (id, mutation, reason when verifying the award id (bound to its record), reason for the bare JSON file)
 TAMPER: list[tuple[str, Callable[[Doc], None], str, str]] = [
-    ("recipient-hash", _set("credentialSubject.identifier.0.identityHash", "sha256$" + "0" * 64), SIG, SIG),
-    ("recipient-salt", _set("credentialSubject.identifier.0.salt", "ffffffffffffffff"), SIG, SIG),
-    ("recipient-name", _set("credentialSubject.name", "Mallory Impostor"), SIG, SIG),
+    ("recipient-hash", _set("credentialSubject.identifier.0.identityHash", "sha256$" + "0" * 64),
+     r"binding: the recipient", SIG),
+    ("recipient-salt", _set("credentialSubject.identifier.0.salt", "ffffffffffffffff"), r"binding: the recipient", SIG),
+    ("recipient-name", _set("credentialSubject.name", "Mallory Impostor"),
+     r"binding: the credential names 'Mallory Impostor'", SIG),
     ("credential-name", _set("name", "Doctor of Everything"), SIG, SIG),
     ("valid-from", _set("validFrom", "2020-01-01T00:00:00Z"), SIG, SIG),
     ("valid-until-extended", _set("validUntil", "2099-01-01T00:00:00Z"), SIG, SIG),
@@ -236,3 +238,26 @@ def test_unsigned_award_and_unknown_target(fresh: Signed) -> None:
 def test_bad_usage(fresh: Signed) -> None:
     assert fresh.cli("verify", "--root", str(fresh.root))[0] == 2
     assert fresh.cli("verify", "http://example.org/x.json")[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "expected"),
+    [
+        ("recipient-name", "name: Erin Earner", "name: Someone Else", r"binding: the credential names 'Erin Earner'"),
+        ("recipient-hash", "email_hash: sha256$", "email_hash: sha256$0", None),
+        ("credential-version", "credential_version: 1", "credential_version: 2", None),
+    ],
+    ids=["recipient-name", "recipient-hash", "credential-version"],
+)
+def test_record_edited_after_signing_fails(fresh: Signed, case: str, old: str, new: str, expected: str | None) -> None:
+    path = fresh.award_path(PUBLIC)
+    text = path.read_text(encoding="utf-8")
+    if case == "recipient-hash":  # keep it a valid hash, just a different one
+        value = re.search(r"email_hash: (sha256\$[0-9a-f]{64})", text).group(1)  # type: ignore[union-attr]
+        text = text.replace(value, "sha256$" + "1" * 64, 1)
+    else:
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = fresh.cli("verify", PUBLIC, "--root", str(fresh.root))
+    assert code == 1, out
+    assert re.search(expected or r"binding: ", out), out

@@ -86,7 +86,7 @@ class VerifyResult:
 
 @cache
 def _validator() -> Any:
-    from jsonschema import Draft201909Validator
+    from jsonschema import Draft201909Validator  # type: ignore[import-untyped]
     from referencing import Registry as SchemaRegistry, Resource
 
     schema = ob3.schema()
@@ -413,6 +413,22 @@ def award_binding(registry: Registry, urls: SiteUrls, award_id: str) -> Callable
         index = status.get("statusListIndex") if isinstance(status, dict) else None
         if index != str(award.signed.status_index):  # type: ignore[union-attr]
             raise CheckFailed("binding", f"statusListIndex {index!r} is not the award's index {award.signed.status_index}")  # type: ignore[union-attr]
+        # The record's facts must match what was signed (a record edited after signing is caught
+        # here even though the signature itself is intact; CI also refuses such edits from Git).
+        subject = document.get("credentialSubject")
+        subject = subject if isinstance(subject, dict) else {}
+        identifiers = subject.get("identifier") or [{}]
+        identity = identifiers[0] if isinstance(identifiers, list) and isinstance(identifiers[0], dict) else {}
+        if identity.get("identityHash") != award.recipient.email_hash or identity.get("salt") != award.recipient.salt:
+            raise CheckFailed("binding", "the recipient in the credential is not the award record's recipient")
+        expected_name = award.recipient.name if award.recipient.visibility != "private" else None
+        if subject.get("name") != expected_name:
+            raise CheckFailed("binding", f"the credential names {subject.get('name')!r}; the award record says {expected_name!r}")
+        achievement = subject.get("achievement")
+        achievement_id = achievement.get("id") if isinstance(achievement, dict) else None
+        expected_achievement = urls.url(urls.achievement(award.issuer, award.credential, award.credential_version))
+        if achievement_id != expected_achievement:
+            raise CheckFailed("binding", f"achievement {achievement_id!r} is not the award's credential version {expected_achievement}")
         method = urls.key_id(award.issuer, award.signed.key)  # type: ignore[union-attr]
         for proof in get_proofs(document):
             if proof.get("verificationMethod") != method:
