@@ -339,3 +339,51 @@ def test_not_a_repository(tmp_path: Path) -> None:
     result = run_cli("check-pr", "--base", "main", "--root", tmp_path)
     assert result.code == 1
     assert "not inside a Git repository" in result.out
+
+
+def test_note_when_an_assessment_is_not_written_by_the_assessor(pr: GitRegistry) -> None:
+    """Not a failure (on GitHub the approval counts), but the admin sees it before merging."""
+    path = _new_award(pr, "test-award-5", decision=None)
+    pr.commit("submission", email=EARNER)
+    add_assessment(path, "sam-assessor")
+    sha = pr.commit("assessment written by the earner", email=EARNER)
+    result = pr.cli("check-pr", "--base", "main")
+    assert result.code == 0, result.out
+    assert (
+        f"note: {AWARDS}/test-award-5.yaml: the assessment by 'sam-assessor' was written in commit {sha[:12]} by "
+        f"{EARNER}, not the assessor's git_email; it will be signed only if @sam-assessor approves this pull request"
+    ) in result.lines
+    pr.branch("by-the-assessor", "main")
+    path = _new_award(pr, "test-award-6", decision=None)
+    pr.commit("submission", email=EARNER)
+    add_assessment(path, "sam-assessor")
+    pr.commit("assessment", email=SAM)
+    assert "note:" not in pr.cli("check-pr", "--base", "main").out
+
+
+def test_recipient_cannot_change_after_assessment(pr: GitRegistry) -> None:
+    _edit(pr.path(f"{AWARDS}/{NOT_YET}.yaml"), "salt: 00112233445566778899aabbccddeeff",
+          "salt: ffeeddccbbaa99887766554433221100")
+    pr.commit("swap", email=EARNER)
+    result = pr.cli("check-pr", "--base", "main")
+    assert result.code == 1
+    assert f"{AWARDS}/{NOT_YET}.yaml: changes recipient.salt after the award was assessed" in result.out
+
+
+@pytest.mark.parametrize("case", ["edits-a-signed-award", "adds-a-symbolic-link", "missing-required-evidence"])
+def test_head_that_is_not_checked_out_is_read_from_git(pr: GitRegistry, case: str) -> None:
+    """--head names another commit: its tree is read from Git, not from the work tree."""
+    refused = REFUSED[case]
+    refused.change(pr)
+    pr.commit("the change", email=EARNER)
+    pr.switch("main")
+    result = pr.cli("check-pr", "--base", "main", "--head", "pull-request")
+    assert result.code == 1, result.out
+    assert any(line.startswith(refused.path + ":") and refused.message in line for line in result.lines), result.out
+    assert pr.cli("check-pr", "--base", "main").code == 0  # main itself is fine
+
+
+def test_uncommitted_changes_are_not_part_of_the_pull_request(pr: GitRegistry) -> None:
+    edit_signed_award(pr)  # in the work tree only
+    result = pr.cli("check-pr", "--base", "main")
+    assert result.code == 0, result.out

@@ -7,7 +7,9 @@ Every Git failure becomes a GitWorkflowError with a sentence a person can act on
 
 from __future__ import annotations
 
+import io
 import stat
+import tarfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -118,28 +120,69 @@ class GitRepo:
         """Write the registry files of commit `ref` (those under `prefix`) to `dest`; no checkout.
 
         Symbolic links are not written (the registry allows none); their paths are returned so
-        the caller can report them.
+        the caller can report them. Uses `git archive`, which is several times faster than
+        reading blob by blob.
         """
-        tree = self._commit(ref).tree
+        commit = self._commit(ref)
+        wanted = [f"{prefix}/{part}" if prefix else part for part in parts]
+        present = [w for w in wanted if self._exists_in(commit, w)]
         links: list[str] = []
+        if not present:
+            return links
+        buffer = io.BytesIO()
+        try:
+            self.repo.archive(buffer, commit.hexsha, format="tar", path=present)
+        except GitCommandError as err:
+            raise GitWorkflowError(f"git archive {ref} failed: {err.stderr.strip()}") from None
+        buffer.seek(0)
         base = PurePosixPath(prefix) if prefix else None
-        for item in tree.traverse():
-            if item.type != "blob":  # type: ignore[union-attr]
-                continue
-            path = PurePosixPath(str(item.path))  # type: ignore[union-attr]
-            if base is not None:
-                if base not in path.parents:
+        with tarfile.open(fileobj=buffer, mode="r:") as archive:
+            for member in archive:
+                path = PurePosixPath(member.name)
+                if member.issym() or member.islnk():
+                    links.append(member.name)
                     continue
-                path = path.relative_to(base)
-            if path.parts[0] not in parts:
-                continue
-            if stat.S_ISLNK(item.mode):  # type: ignore[union-attr]
-                links.append(str(item.path))  # type: ignore[union-attr]
-                continue
-            target = dest / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(item.data_stream.read())  # type: ignore[union-attr]
+                if not member.isfile():
+                    continue
+                if base is not None:
+                    path = path.relative_to(base)
+                if ".." in path.parts or path.is_absolute():
+                    continue  # never write outside dest, whatever the archive says
+                source = archive.extractfile(member)
+                if source is None:
+                    continue
+                target = dest.joinpath(*path.parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(source.read())
         return links
+
+    @staticmethod
+    def _exists_in(commit: git.Commit, path: str) -> bool:
+        try:
+            commit.tree / path
+        except KeyError:
+            return False
+        return True
+
+    def files_under(self, ref: str, folder: str) -> list[str]:
+        """Paths of the files under `folder` at commit `ref` (empty when the folder is absent)."""
+        try:
+            tree = self._commit(ref).tree / folder
+        except KeyError:
+            return []
+        if tree.type != "tree":
+            return []
+        return [str(item.path) for item in tree.traverse() if item.type == "blob"]  # type: ignore[union-attr]
+
+    def is_checked_out(self, ref: str, paths: tuple[str, ...]) -> bool:
+        """True when the work tree holds exactly commit `ref` for `paths` (HEAD, nothing changed or untracked)."""
+        if self._commit(ref).hexsha != self.repo.head.commit.hexsha:
+            return False
+        try:
+            status = self.repo.git.status("--porcelain", "--untracked-files=all", "--", *paths)
+        except GitCommandError:
+            return False
+        return not status.strip()
 
     def info(self, sha: str) -> CommitInfo:
         """Author, date and parent count of a commit."""

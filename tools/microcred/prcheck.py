@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .errors import Problem
-from .gitrepo import Change, GitRepo
+from .gitrepo import REGISTRY_PARTS, Change, GitRepo
 from .registry import Registry, load_registry
 from .yamlstrict import YamlProblem, parse
 
@@ -57,6 +57,8 @@ class PrReport:
     changes: list[ClassifiedChange] = field(default_factory=list)
     violations: list[Violation] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: Not failures: facts an admin should see before merging (who authored each new assessment).
+    notes: list[Violation] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,7 @@ class PrReport:
             "changes": [{"path": c.path, "status": c.status, "kind": c.kind} for c in self.changes],
             "violations": [{"path": v.path, "message": v.message} for v in self.violations],
             "problems": [p.to_dict() for p in self.problems],
+            "notes": [{"path": n.path, "message": n.message} for n in self.notes],
             "awards": self.award_ids(),
         }
 
@@ -100,12 +103,11 @@ def _data(text: str | None, path: str) -> dict[str, Any] | None:
 class _Check:
     """One run of the check: both trees, both registries, and the rules."""
 
-    def __init__(self, repo: GitRepo, prefix: str, base: str, head: str, base_reg: Registry, head_reg: Registry):
+    def __init__(self, repo: GitRepo, prefix: str, base: str, head: str, head_reg: Registry):
         self.repo = repo
         self.prefix = prefix
         self.base = base
         self.head = head
-        self.base_reg = base_reg
         self.head_reg = head_reg
         self.violations: list[Violation] = []
 
@@ -185,6 +187,15 @@ class _Check:
                     f"changes the submission of attempt {old_attempt} after it was assessed; a resubmission "
                     f"sets submission.attempt to {old_attempt + 1}",
                 )
+        old_recipient, new_recipient = old.get("recipient"), new.get("recipient")
+        if old_assessments and isinstance(old_recipient, dict) and isinstance(new_recipient, dict):
+            for key in ("email_hash", "salt"):
+                if old_recipient.get(key) != new_recipient.get(key):
+                    self.fail(
+                        rel,
+                        f"changes recipient.{key} after the award was assessed; the person assessed stays the "
+                        "recipient",
+                    )
         for key in ("id", "issuer", "credential"):
             if old.get(key) != new.get(key):
                 self.fail(rel, f"changes {key}; an award keeps its identity (start a new submission instead)")
@@ -192,12 +203,21 @@ class _Check:
 
     # -- credentials -------------------------------------------------------------------------
 
-    def _awarded_versions(self, ref: str) -> set[int]:
-        versions = set()
-        for registry in (self.base_reg, self.head_reg):
-            for loaded in registry.awards.values():
-                if loaded.record.credential_ref == ref:
-                    versions.add(loaded.record.credential_version)
+    def _awarded_versions(self, org: str, slug: str) -> set[int]:
+        """Versions of the credential that awards name, on main or in the pull request."""
+        ref = f"{org}/{slug}"
+        versions = {
+            loaded.record.credential_version
+            for loaded in self.head_reg.awards.values()
+            if loaded.record.credential_ref == ref
+        }
+        folder = self.full(f"awards/{org}/{slug}")
+        for path in self.repo.files_under(self.base, folder):
+            if not path.endswith(".yaml") or path.endswith(".revocation.yaml"):
+                continue
+            data = _data(self.repo.text(self.base, path), path)
+            if data is not None and isinstance(data.get("credential_version"), int):
+                versions.add(data["credential_version"])
         return versions
 
     def credential(self, change: Change, rel: str, org: str, slug: str, archived: str | None) -> str:
@@ -212,7 +232,7 @@ class _Check:
             )
             return "archived credential version changed"
         old, new = self.old(rel), self.new(rel)
-        awarded = self._awarded_versions(ref)
+        awarded = self._awarded_versions(org, slug)
         if change.status == "A":
             return "credential proposed"
         if change.status == "D":
@@ -303,6 +323,50 @@ def _keys(data: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
     return {k["id"]: k for k in keys if isinstance(k, dict) and isinstance(k.get("id"), str)}
 
 
+def _authorship_notes(
+    repo: GitRepo, prefix: str, merge_base: str, head: str, changes: list[ClassifiedChange], head_reg: Registry
+) -> list[Violation]:
+    """Who authored each assessment the pull request adds, when it is not the assessor's git_email.
+
+    Not a failure here: on GitHub the assessor's approval of the pull request is what counts, and
+    the publish workflow checks it. Without that API, such an assessment will not be signed.
+    """
+    from .provenance import assessments_at  # provenance owns the reading of assessments from history
+
+    notes: list[Violation] = []
+    for change in changes:
+        if change.status == "D" or "assessment" not in change.kind:
+            continue
+        rel = change.path[len(prefix) + 1:] if prefix else change.path
+        m = _AWARD.match(rel)
+        if not m:
+            continue
+        loaded = head_reg.awards.get(m.group("name"))
+        org = head_reg.organisation(loaded.record.issuer) if loaded else None
+        if loaded is None or org is None:
+            continue
+        previous = assessments_at(repo, merge_base, change.path) or {}
+        for sha in repo.history(change.path, head):
+            if repo.is_ancestor(sha, merge_base):
+                continue
+            now = assessments_at(repo, sha, change.path) or {}
+            author = repo.info(sha).author_email
+            for key, value in now.items():
+                if previous.get(key) == value:
+                    continue
+                person = org.assessor(key[0])
+                if person is None or (person.git_email and person.git_email.lower() == author.lower()):
+                    continue
+                handle = f"@{person.github}" if person.github else f"{person.id} (no github handle in the profile)"
+                notes.append(Violation(
+                    change.path,
+                    f"the assessment by {person.id!r} was written in commit {sha[:12]} by {author or 'nobody'}, not "
+                    f"the assessor's git_email; it will be signed only if {handle} approves this pull request",
+                ))
+            previous = now
+    return notes
+
+
 def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
     """Check the pull request base...head of the registry at `root` (any folder of the repository)."""
     repo = GitRepo(root)
@@ -311,15 +375,16 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
     head_sha = repo.resolve(head)
     merge_base = repo.merge_base(base, head_sha)
     report = PrReport(base=base, head=head_sha, merge_base=merge_base)
-    with tempfile.TemporaryDirectory(prefix="microcred-pr-") as tmp:
-        base_dir, head_dir = Path(tmp) / "base", Path(tmp) / "head"
-        base_dir.mkdir()
-        head_dir.mkdir()
-        repo.export(merge_base, base_dir, prefix)
-        links = repo.export(head_sha, head_dir, prefix)
-        base_reg = load_registry(base_dir, check=False)
-        head_reg = load_registry(head_dir)
-    check = _Check(repo, prefix, merge_base, head_sha, base_reg, head_reg)
+    parts = tuple(f"{prefix}/{part}" if prefix else part for part in REGISTRY_PARTS)
+    links: list[str] = []
+    if repo.is_checked_out(head_sha, parts):
+        # The usual case (CI, a local branch): the work tree is the head commit; read it in place.
+        head_reg = load_registry(root)
+    else:
+        with tempfile.TemporaryDirectory(prefix="microcred-pr-") as tmp:
+            links = repo.export(head_sha, Path(tmp), prefix)
+            head_reg = load_registry(Path(tmp))
+    check = _Check(repo, prefix, merge_base, head_sha, head_reg)
     for link in links:
         check.violations.append(Violation(link, "symbolic links are not allowed in the registry"))
     for change in repo.changes(merge_base, head_sha):
@@ -343,6 +408,7 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
             check.fail(rel, "the signed status list is written only by CI on main (`microcred sign`); leave it out")
         report.changes.append(ClassifiedChange(change.path, change.status, kind))
     report.violations = check.violations
+    report.notes = _authorship_notes(repo, prefix, merge_base, head_sha, report.changes, head_reg)
     report.problems = [
         Problem(check.full(p.path), p.line, p.column, p.message) for p in head_reg.problems
     ]

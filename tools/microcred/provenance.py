@@ -62,7 +62,8 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _assessments_at(repo: GitRepo, sha: str, path: str) -> dict[tuple[str, int], Any] | None:
+def assessments_at(repo: GitRepo, sha: str, path: str) -> dict[tuple[str, int], Any] | None:
+    """The assessments in the award file at commit `sha`, by (assessor, attempt); None when absent."""
     text = repo.text(sha, path)
     if text is None:
         return None
@@ -114,7 +115,7 @@ def _trace(
     touched_by: dict[tuple[str, int], list[str]] = {key: [] for key in wanted}
     previous: dict[tuple[str, int], Any] = {}
     for sha in repo.history(file, head):
-        now = _assessments_at(repo, sha, file) or {}
+        now = assessments_at(repo, sha, file) or {}
         for key in wanted:
             if key in now and now.get(key) != previous.get(key):
                 touched_by[key].append(sha)
@@ -122,7 +123,7 @@ def _trace(
     # The merge: the first commit on main's own line at which every current assessment was in.
     merge = None
     for sha in repo.history(file, head, first_parent=True):
-        now = _assessments_at(repo, sha, file) or {}
+        now = assessments_at(repo, sha, file) or {}
         if all(key in now for key in wanted):
             merge = sha
             break

@@ -90,6 +90,8 @@ def run_check_pr(args: argparse.Namespace) -> int:
         print(violation)
     for problem in report.problems:
         print(problem)
+    for note in report.notes:
+        print(f"note: {note}")
     n = len(report.changes)
     summary = f"{n} changed path{'s' if n != 1 else ''} since {report.merge_base[:12]}"
     if report.ok:
