@@ -153,7 +153,7 @@ def test_two_assessors_disagreeing_is_not_provenanced(two_assessors: GitRegistry
     packet = repo.cli("review", path.stem)
     assert "### Disagreements (for the issuer's admin)" in packet.out
     assert "**Decisions differ:**" in packet.out
-    assert "| Questions | proficient | developing |" in packet.out
+    assert "| Questions | Proficient | Developing |" in packet.out
 
 
 def test_rebase_merge_with_later_commits_uses_since(git_registry: GitRegistry) -> None:

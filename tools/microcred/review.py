@@ -27,6 +27,12 @@ def escape(text: str) -> str:
     return "<br>".join(line for line in lines if line) if len(lines) > 1 else (lines[0] if lines else "")
 
 
+def escape_block(text: str, prefix: str = "") -> str:
+    """Paragraphs of record text, escaped line by line (each line starts with `prefix`, e.g. '> ')."""
+    lines = [escape(line) if line.strip() else "" for line in text.strip().splitlines()]
+    return "\n".join(f"{prefix}{line}".rstrip() for line in lines)
+
+
 def safe_url(url: str) -> str:
     """A link target that cannot break out of Markdown's (...) or into HTML; only http(s) is kept."""
     if not re.match(r"^https?://", url, re.IGNORECASE):
@@ -97,7 +103,7 @@ def _assessment(lines: list[str], org: Organisation | None, credential: Credenti
         shown = escape(level_obj.label) if level_obj else (escape(level) if level else "*not scored*")
         lines.append(_row(escape(criterion.title), shown, escape(a.criterion_feedback.get(criterion.id, ""))))
     lines.append("")
-    lines.append(f"> {escape(a.feedback)}")
+    lines.append(escape_block(a.feedback, "> "))
     lines.append("")
 
 
@@ -129,7 +135,7 @@ def review_packet(registry: Registry, award_id: str) -> str:
         sub = award.submission
         lines.append(f"- **Submitted:** {sub.submitted_on.isoformat()}, attempt {sub.attempt}")
     lines.append("")
-    lines += ["### Competency", "", escape(credential.competency), "", escape(credential.summary), ""]
+    lines += ["### Competency", "", escape(credential.competency), "", escape_block(credential.summary), ""]
     if award.submission is None:
         lines += ["This is a stack: it is earned by holding its component credentials.", ""]
         return "\n".join(lines)
@@ -137,9 +143,9 @@ def review_packet(registry: Registry, award_id: str) -> str:
     if sub.goal or sub.context:
         lines += ["### The earner's goal and context", ""]
         if sub.goal:
-            lines += [f"**Goal:** {escape(sub.goal)}", ""]
+            lines += ["**Goal:**", "", escape_block(sub.goal), ""]
         if sub.context:
-            lines += [f"**Context:** {escape(sub.context)}", ""]
+            lines += ["**Context:**", "", escape_block(sub.context), ""]
 
     status = _requirement_status(credential, award)
     lines += ["### Evidence by requirement", ""]
@@ -210,13 +216,21 @@ def _disagreements(award: Award, credential: Credential, required: int) -> list[
     decisions = {a.assessor: a.decision for a in current}
     if len(set(decisions.values())) > 1:
         lines.append("**Decisions differ:** " + escape(", ".join(f"{k}: {v}" for k, v in sorted(decisions.items()))))
-        lines.append("")
+    else:
+        lines.append(f"**Decisions agree:** {next(iter(decisions.values()))}.")
+    lines.append("")
     differing = []
-    for c in credential.rubric.criteria:
-        chosen = {a.assessor: a.scores.get(c.id, "not scored") for a in current}
+    rubric = credential.rubric
+    for c in rubric.criteria:
+        chosen = {}
+        for a in current:
+            level = rubric.level(a.scores.get(c.id, ""))
+            chosen[a.assessor] = level.label if level else a.scores.get(c.id, "not scored")
         if len(set(chosen.values())) > 1:
             differing.append((c, chosen))
     if differing:
+        lines.append(f"Levels differ on {len(differing)} of {len(rubric.criteria)} criteria:")
+        lines.append("")
         lines.append(_row("Criterion", *(escape(a.assessor) for a in current)))
         lines.append(_row(*(["---"] * (len(current) + 1))))
         for c, chosen in differing:
