@@ -32,16 +32,16 @@ try:
 except ImportError:  # not installed with `pip install -e .`: use the source tree
     sys.path.insert(0, str(REPO / "tools"))
 
-from generate_registry import ISSUERS, generate  # noqa: E402
+from generate_registry import ISSUERS, generate
 
-from microcred import ob3  # noqa: E402
-from microcred.keys import SigningKey, generate_key, parse_time  # noqa: E402
-from microcred.proof import public_key_from_multikey, verify_proof  # noqa: E402
-from microcred.publish import iter_published  # noqa: E402
-from microcred.registry import load_registry  # noqa: E402
-from microcred.signing import sign_document, sign_registry  # noqa: E402
-from microcred.urls import site_urls  # noqa: E402
-from microcred.verify import FAST_SUITES, RegistryResolver, Verifier, verify_all, verify_award  # noqa: E402
+from microcred import ob3
+from microcred.keys import SigningKey, generate_key, parse_time
+from microcred.proof import public_key_from_multikey, verify_proof
+from microcred.publish import iter_published
+from microcred.registry import load_registry
+from microcred.signing import sign_document, sign_registry
+from microcred.urls import site_urls
+from microcred.verify import FAST_SUITES, RegistryResolver, Verifier, verify_all, verify_award
 
 SIGN_BUDGET_MS = 10.0
 VERIFY_JCS_BUDGET_MS = 0.5

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import ISSUER, RegistryFactory, award_data, credential_data
 
+from factories import ISSUER, RegistryFactory, award_data, credential_data
 from microcred.cli import main
 from microcred.ids import new_award_id
 from microcred.registry import Registry, load_registry
@@ -86,7 +86,7 @@ class Signed:
         """Regex edit of the issuer profile (to move key windows in tests)."""
         path = self.root / "issuers" / f"{ISSUER}.yaml"
         text = path.read_text(encoding="utf-8")
-        new, n = re.subn(pattern, replacement, text, flags=re.M)
+        new, n = re.subn(pattern, replacement, text, flags=re.MULTILINE)
         assert n, f"{pattern!r} not found in the profile"
         path.write_text(new, encoding="utf-8")
 

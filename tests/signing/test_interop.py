@@ -11,8 +11,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from factories import ISSUER
 
+from factories import ISSUER
 from microcred.publish import iter_published
 
 from .helpers import PRIVATE, PUBLIC, UNLISTED, Signed

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from factories import ISSUER
 
+from factories import ISSUER
 from microcred.keys import parse_private_key
 from microcred.proof import multikey_from_public_key, public_key_from_seed
 from microcred.registry import load_registry
@@ -101,8 +101,13 @@ def test_no_out_prints_the_key_once(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 @pytest.mark.parametrize(
     "keys_block",
-    ["keys: []", "keys: []  # none yet", "", "keys:\n  - id: old-key\n    public_key_multibase: {mk}\n"
-     "    not_before: \"2025-01-01T00:00:00Z\"  # the first one"],
+    [
+        "keys: []",
+        "keys: []  # none yet",
+        "",
+        ("keys:\n  - id: old-key\n    public_key_multibase: {mk}\n"
+         "    not_before: \"2025-01-01T00:00:00Z\"  # the first one"),
+    ],
     ids=["flow-empty", "flow-empty-with-comment", "no-keys-field", "block-list-rotation"],
 )
 def test_profile_edit_keeps_comments_and_layout(

@@ -10,8 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from factories import ISSUER
 
+from factories import ISSUER
 from microcred import statuslist
 from microcred.errors import VerificationError
 from microcred.keys import load_signing_key

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from factories import ISSUER
 
 from .helpers import PENDING, PUBLIC, Signed

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import ISSUER
 
+from factories import ISSUER
 from microcred.load import load_record
 from microcred.records import Award
 from microcred.verify import schema_errors

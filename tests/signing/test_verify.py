@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import ISSUER
 
+from factories import ISSUER
 from microcred.publish import iter_published
 
 from .helpers import PRIVATE, PUBLIC, UNLISTED, Signed, keygen, make_registry, run_cli

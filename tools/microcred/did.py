@@ -69,7 +69,7 @@ def _time(value: Any, what: str) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return datetime.fromisoformat(str(value))
     except ValueError:
         raise VerificationError(f"did document: {what} {value!r} is not a timestamp") from None
 

@@ -17,7 +17,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -48,20 +48,20 @@ _HEX_SEED = re.compile(r"^[0-9a-fA-F]{64}$")
 
 def utc_now() -> datetime:
     """The current time in UTC, truncated to whole seconds (what records and proofs carry)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)
 
 
 def iso(moment: datetime) -> str:
     """ISO 8601 / XML Schema dateTimeStamp in UTC with a Z: 2026-03-01T12:00:00Z."""
-    return moment.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def parse_time(text: str) -> datetime:
     """Parse an ISO 8601 timestamp (date alone means midnight UTC); UsageError otherwise."""
     try:
         if len(text) == 10:
-            return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            return datetime.fromisoformat(text).replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"{text!r} is not a timestamp; write it as YYYY-MM-DDTHH:MM:SSZ") from None
     if moment.tzinfo is None:
@@ -324,7 +324,7 @@ def generate_key(
     old_data, org_record = _load_profile_text(text, display)
     # Default: the next whole second, so that anything the previous key signed before this
     # run (timestamps are whole seconds, rounded down) falls before its new not_after.
-    start = (not_before or (utc_now() + timedelta(seconds=1))).astimezone(timezone.utc).replace(microsecond=0)
+    start = (not_before or (utc_now() + timedelta(seconds=1))).astimezone(UTC).replace(microsecond=0)
     if key_id is None:
         key_id = f"key-{start:%Y%m%d}"
         n = 2

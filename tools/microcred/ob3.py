@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 import json
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -62,13 +62,13 @@ def add_months(moment: datetime, months: int) -> datetime:
 def awarded_at(award: Award) -> datetime:
     """When the award was made: merge time if recorded, else the latest deciding assessment date."""
     if award.provenance is not None and award.provenance.merged_at is not None:
-        return award.provenance.merged_at.astimezone(timezone.utc).replace(microsecond=0)
+        return award.provenance.merged_at.astimezone(UTC).replace(microsecond=0)
     dates: list[date] = [a.date for a in award.current_assessments() if a.decision == "awarded"]
     if not dates:
         dates = [a.date for a in award.assessments]
     if not dates:
         raise ValueError(f"award {award.id} has no assessment to date it by")
-    return datetime.combine(max(dates), time(0, 0), tzinfo=timezone.utc)
+    return datetime.combine(max(dates), time(0, 0), tzinfo=UTC)
 
 
 def achievement_url(urls: SiteUrls, credential: Credential) -> str:

@@ -24,9 +24,9 @@ for _name in ("Mapping", "MutableMapping", "Iterable", "Sequence", "Callable", "
     if not hasattr(collections, _name):
         setattr(collections, _name, getattr(collections.abc, _name))
 
-import responses  # noqa: E402
-from openbadges import verify  # noqa: E402
-from openbadges.verifier.openbadges_context import OPENBADGES_CONTEXT_V2_DICT  # noqa: E402
+import responses
+from openbadges import verify
+from openbadges.verifier.openbadges_context import OPENBADGES_CONTEXT_V2_DICT
 
 OB2_CONTEXT_URLS = ("https://w3id.org/openbadges/v2", "https://openbadgespec.org/v2/context.json")
 

@@ -53,7 +53,7 @@ def _fetch_json(url: str) -> Any:
     if url.endswith("/"):
         url += "credential.json"  # an award page URL is the credential id; its JSON sits beside it
     try:
-        with urllib.request.urlopen(url, timeout=15) as response:  # noqa: S310 - https checked by caller
+        with urllib.request.urlopen(url, timeout=15) as response:
             return json.loads(response.read(MAX_FETCH_BYTES))
     except (OSError, ValueError) as err:
         raise UsageError(f"cannot fetch {url}: {err}") from None
