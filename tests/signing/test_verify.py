@@ -261,3 +261,16 @@ def test_record_edited_after_signing_fails(fresh: Signed, case: str, old: str, n
     code, out, _ = fresh.cli("verify", PUBLIC, "--root", str(fresh.root))
     assert code == 1, out
     assert re.search(expected or r"binding: ", out), out
+
+
+def test_shared_status_index_is_caught(fresh: Signed) -> None:
+    registry = fresh.registry()
+    index = registry.awards[PUBLIC].record.signed.status_index  # type: ignore[union-attr]
+    path = fresh.award_path(UNLISTED)
+    text = path.read_text(encoding="utf-8")
+    other = registry.awards[UNLISTED].record.signed.status_index  # type: ignore[union-attr]
+    path.write_text(text.replace(f"  status_index: {other}\n", f"  status_index: {index}\n"), encoding="utf-8")
+    code, out, _ = fresh.cli("verify", "--all", "--root", str(fresh.root))
+    assert code == 1 and f"status: index {index} of {ISSUER} is also used by" in out
+    code, out, _ = fresh.cli("sign", "--root", str(fresh.root), "--issuer", ISSUER, "--key-file", str(fresh.key_file))
+    assert code == 1 and "shared by several signed awards" in out

@@ -92,6 +92,16 @@ def revoked_indexes(registry: Registry, org: str) -> set[int]:
     return found
 
 
+def shared_status_indexes(registry: Registry) -> dict[tuple[str, int], list[str]]:
+    """(issuer, index) used by more than one signed award: revoking one would revoke them all."""
+    seen: dict[tuple[str, int], list[str]] = {}
+    for award_id, loaded in sorted(registry.awards.items()):
+        signed = loaded.record.signed
+        if signed is not None:
+            seen.setdefault((loaded.record.issuer, signed.status_index), []).append(award_id)
+    return {k: v for k, v in seen.items() if len(v) > 1}
+
+
 def check_signing_key(org: Organisation, key: SigningKey, moment: datetime) -> PublicKey:
     """The published key entry of `key`; KeyMaterialError if unpublished, outside its window or revoked."""
     entry = find_key(org, key.public_key)
@@ -171,6 +181,10 @@ def sign_registry(
     observer = observer or ProgressObserver()
     registry = load_registry(root, observer)
     registry.raise_for_problems()
+    shared = shared_status_indexes(registry)
+    if shared:
+        listing = "; ".join(f"{org} index {i}: {', '.join(ids)}" for (org, i), ids in sorted(shared.items()))
+        raise SigningError(f"status-list indexes are shared by several signed awards ({listing}); fix the records first")
     root = registry.root
     urls = site_urls(root)
     moment = (now or utc_now()).replace(microsecond=0)

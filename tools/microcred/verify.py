@@ -486,10 +486,19 @@ def verify_all(
     observer = observer or ProgressObserver()
     verifier = Verifier(resolver or RegistryResolver(registry, urls), now=now, suites=suites, check_schema=check_schema)
     signed = sorted(a for a, loaded in registry.awards.items() if loaded.record.signed is not None)
+    from .signing import shared_status_indexes
+
+    shared = {award_id: (org, index, ids) for (org, index), ids in shared_status_indexes(registry).items() for award_id in ids}
     results = []
     observer.start("Verifying awards", len(signed))
     for award_id in signed:
-        results.append(verify_award(verifier, registry, urls, award_id))
+        result = verify_award(verifier, registry, urls, award_id)
+        if result.ok and award_id in shared:
+            org, index, ids = shared[award_id]
+            others = ", ".join(i for i in ids if i != award_id)
+            result = VerifyResult(award_id, False, reason=f"status: index {index} of {org} is also used by {others}",
+                                  failed_check="status")
+        results.append(result)
         observer.advance()
     observer.finish()
     unsigned = sorted(
