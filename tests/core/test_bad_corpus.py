@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from microcred.errors import Problem
+
 from .helpers import BAD, BadCase, bad_cases, validate
 
 CASES = bad_cases()
@@ -49,7 +51,7 @@ def test_bad_case_in_json(case: BadCase, tmp_path: Path, capsys: pytest.CaptureF
     code, out, _ = validate(root, capsys, "--format", "json")
     report = json.loads("\n".join(out))
     assert code == 1 and report["ok"] is False
-    assert [f"{p['path']}:{p['line']}:{p['column']}: {p['message']}" for p in report["problems"]] == case.expected
+    assert [str(Problem(**p)) for p in report["problems"]] == case.expected
 
 
 def test_file_over_one_mib(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

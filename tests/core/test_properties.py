@@ -30,8 +30,9 @@ AWARD_PATH = "awards/test-institute/test-questioning/test-award-1.yaml"
 
 def _problem_is_sound(problem: Problem) -> None:
     assert problem.line >= 1 and problem.column >= 1
-    assert problem.message and "\n" not in problem.message
-    assert "Traceback" not in problem.message
+    assert problem.message and "Traceback" not in problem.message
+    printed = str(problem)
+    assert len(printed.splitlines()) == 1 and printed.isprintable()  # one line, no escape sequences
 
 
 # -- strategies -------------------------------------------------------------------------------

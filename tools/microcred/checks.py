@@ -386,7 +386,8 @@ def revocations_are_sound(registry: Registry) -> Iterator[Problem]:
     for award_id, loaded in registry.revocations.items():
         award = registry.awards.get(award_id)
         if award is None:
-            yield loaded.problem(f"revokes award {award_id!r}, which does not exist", "award")
+            if f"award:{award_id}" not in registry.unreadable:  # a broken award is reported already
+                yield loaded.problem(f"revokes award {award_id!r}, which does not exist", "award")
             continue
         if award.record.signed is None:
             yield loaded.problem(

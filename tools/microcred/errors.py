@@ -15,11 +15,22 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{_printable(self.path)}:{self.line}:{self.column}: {_printable(self.message)}"
 
     def to_dict(self) -> dict[str, object]:
         """The problem as a plain dict, for `--format json`."""
         return {"path": self.path, "line": self.line, "column": self.column, "message": self.message}
+
+
+def _printable(text: str) -> str:
+    """`text` with invisible and control characters escaped (\\x1e, \\u202e).
+
+    Names and keys come from files anyone can propose: raw, they could split one problem over
+    several lines, hide text, or send escape sequences to the terminal or the CI log.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class MicrocredError(Exception):

@@ -54,7 +54,8 @@ class Registry:
     revocations: dict[str, Loaded[Revocation]] = field(default_factory=dict)  # by award id
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
-    #: Records whose files exist but could not be loaded ("issuer:<org>", "credential:<org>/<slug>"):
+    #: Records whose files exist but could not be loaded ("issuer:<org>", "credential:<org>/<slug>",
+    #: "award:<id>"):
     #: checks skip references to them rather than report the same defect again as a dangling name.
     unreadable: set[str] = field(default_factory=set)
 
@@ -334,6 +335,7 @@ def load_registry(root: Path, observer: ProgressObserver | None = None, *, check
                 and _check_id(registry, loaded, org, "issuer")
                 and _check_id(registry, loaded, cred, "credential")
             ):
+                registry.unreadable.add(f"award:{award_id}")
                 return
             if award_id in registry.awards:
                 other = registry.awards[award_id].path
@@ -341,7 +343,7 @@ def load_registry(root: Path, observer: ProgressObserver | None = None, *, check
                 return
             registry.awards[award_id] = loaded
 
-        _load_into(registry, entry, Award, add_award)
+        _load_into(registry, entry, Award, add_award, f"award:{award_id}")
     observer.finish()
 
     if check:
