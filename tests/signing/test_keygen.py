@@ -176,3 +176,10 @@ def test_refuses_a_one_line_key_list(tmp_path: Path, capsys: pytest.CaptureFixtu
     _profile(root).write_text(PROFILE_WITH_COMMENTS.format(keys=flow), encoding="utf-8")
     code, out, _ = _keygen(capsys, root, "--out", str(tmp_path / "k.key"))
     assert code == 1 and "block list" in out
+
+
+def test_refuses_an_organisation_that_does_not_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_registry(tmp_path / "registry")
+    code, _, err = run_cli(capsys, "keygen", "--issuer", "test-district", "--root", str(root), "--out", str(tmp_path / "k"))
+    assert code == 2 and "not an issuer" in err
+    assert not (tmp_path / "k").exists()

@@ -322,6 +322,8 @@ def generate_key(
         raise UsageError(f"{display} does not exist under {root}")
     text = read_text(profile, display)
     old_data, org_record = _load_profile_text(text, display)
+    if "issuer" not in org_record.kind:
+        raise UsageError(f"{org} is not an issuer (kind: {', '.join(org_record.kind)}); only issuers sign")
     # Default: the next whole second, so that anything the previous key signed before this
     # run (timestamps are whole seconds, rounded down) falls before its new not_after.
     start = (not_before or (utc_now() + timedelta(seconds=1))).astimezone(UTC).replace(microsecond=0)
