@@ -201,3 +201,14 @@ def test_tricky_text_round_trips_and_verifies(tmp_path: Path, capsys: pytest.Cap
     assert document["credentialSubject"]["name"] == name.replace("\t", " ")
     assert document["credentialSubject"]["achievement"]["description"] == f"Summary: {name}"
     assert stored.isascii()
+
+
+def test_stale_status_list_without_a_key_fails(signed: Signed, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert signed.cli("revoke", PUBLIC, "--reason", "Withdrawn.", "--by", "ada-admin", "--root", str(signed.root))[0] == 0
+    monkeypatch.delenv("MICROCRED_SIGNING_KEY_TEST_INSTITUTE", raising=False)
+    code, out, err = signed.cli("sign", "--root", str(signed.root))
+    assert code == 1 and "0 award(s) and 1 status list(s) wait for a key" in out
+    assert "test-institute: its status list is out of date" in err
+    monkeypatch.setenv("MICROCRED_SIGNING_KEY_TEST_INSTITUTE", signed.key_file.read_text(encoding="ascii").strip())
+    code, out, _ = signed.cli("sign", "--root", str(signed.root))
+    assert code == 0 and f"wrote issuers/{ISSUER}.status-list.json" in out

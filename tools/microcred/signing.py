@@ -124,6 +124,7 @@ class SignReport:
     signed: list[str] = field(default_factory=list)  # award ids
     status_lists: list[str] = field(default_factory=list)  # org ids whose list was (re)written
     skipped_orgs: dict[str, int] = field(default_factory=dict)  # org -> awards waiting, no key given
+    stale_without_key: list[str] = field(default_factory=list)  # orgs whose status list needs a key
 
 
 def _append_signed(root: Path, loaded: Loaded[Award], block: str, json_text: str) -> None:
@@ -197,6 +198,11 @@ def sign_registry(
         entries[org_id] = check_signing_key(org, key, moment)
     for org_id in sorted({a.record.issuer for a in signable(registry)} - set(keys)):
         report.skipped_orgs[org_id] = len(signable(registry, org_id))
+    for org_id in sorted(set(registry.organisations) - set(keys)):
+        org = registry.organisations[org_id].record
+        has_signed = any(a.record.issuer == org_id and a.record.signed for a in registry.awards.values())
+        if _status_list_needs_signing(root, org, revoked_indexes(registry, org_id), has_signed):
+            report.stale_without_key.append(org_id)
     for org_id, key in sorted(keys.items()):
         org = registry.organisation(org_id)
         assert org is not None

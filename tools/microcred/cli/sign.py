@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from ..errors import UsageError
-from ..keys import ENV_PREFIX, SigningKey, load_signing_key
+from ..keys import ENV_PREFIX, SigningKey, env_var_name, load_signing_key
 from ..registry import load_registry
 from ..signing import sign_registry
 from .output import TerminalProgress, diag
@@ -41,19 +41,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         registry = load_registry(args.root, check=False)
         for org in sorted(registry.organisations):
-            if os.environ.get(ENV_PREFIX + org.upper().replace("-", "_")):
+            if os.environ.get(env_var_name(org)):
                 keys[org] = load_signing_key(org)
     report = sign_registry(args.root, keys, observer=TerminalProgress())
     if args.issuer:
         report.skipped_orgs.clear()  # other issuers' awards are not this run's business
+        report.stale_without_key.clear()
+    elif not keys:
+        diag(f"no signing keys in the environment ({ENV_PREFIX}<ORG>)")
     for award_id in report.signed:
         print(f"signed {award_id}")
     for org in report.status_lists:
         print(f"wrote issuers/{org}.status-list.json")
     for org, waiting in sorted(report.skipped_orgs.items()):
-        diag(f"{org}: {waiting} award(s) waiting; no key (set {ENV_PREFIX}{org.upper().replace('-', '_')})")
-    if report.skipped_orgs:
-        print(f"FAIL: signed {len(report.signed)}; {sum(report.skipped_orgs.values())} award(s) wait for a key")
+        diag(f"{org}: {waiting} award(s) waiting; no key (set {env_var_name(org)})")
+    for org in report.stale_without_key:
+        diag(f"{org}: its status list is out of date (new revocations); no key (set {env_var_name(org)})")
+    if report.skipped_orgs or report.stale_without_key:
+        waiting = sum(report.skipped_orgs.values())
+        stale = len(report.stale_without_key)
+        print(f"FAIL: signed {len(report.signed)}; {waiting} award(s) and {stale} status list(s) wait for a key")
         return 1
     print(f"OK: signed {len(report.signed)} award(s)" + ("" if report.signed else "; nothing to sign"))
     return 0
