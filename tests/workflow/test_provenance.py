@@ -171,3 +171,45 @@ def test_rebase_merge_with_later_commits_uses_since(git_registry: GitRegistry) -
     result = git_registry.cli("provenance", "--pr", "5", "--approved-by", "sam-assessor", "--since", before)
     assert result.code == 0, result.out
     assert _provenance(path)["pull_request"] == 5  # type: ignore[index]
+
+
+def _merged_submission(repo: GitRegistry, branch: str, assessor: str, author: str) -> tuple[Path, str]:
+    before = set(repo.award_files())
+    repo.branch(branch)
+    result = repo.cli(
+        "new", "submission", "--credential", f"{ISSUER}/{CREDENTIAL}", "--email", EARNER, "--visibility", "private",
+        "--evidence", "video|Clip|https://media.example.org/c|minutes=5",
+        "--evidence", "reflection|Notes|https://media.example.org/n|words=150",
+    )
+    assert result.code == 0, result.out + result.err
+    (path,) = set(repo.award_files()) - before
+    repo.commit("submission", email=EARNER)
+    add_assessment(path, assessor)
+    repo.commit("assessment", email=author)
+    return path, repo.merge(branch)
+
+
+def test_plan_and_pull_request_data_per_merge_commit(git_registry: GitRegistry, tmp_path: Path) -> None:
+    """Several pull requests merged before one publish run: each award is held to its own approvals."""
+    import json
+
+    first, merge1 = _merged_submission(git_registry, "one", "sam-assessor", EARNER)
+    second, merge2 = _merged_submission(git_registry, "two", "kim-assessor", EARNER)
+    planned = json.loads(git_registry.cli("provenance", "--plan").out)
+    assert sorted(planned["merge_commits"]) == sorted([merge1, merge2])
+    assert {a["path"] for a in planned["awards"]} == {
+        p.relative_to(git_registry.root).as_posix() for p in (first, second)
+    }
+    pulls = tmp_path / "pulls.json"
+    pulls.write_text(json.dumps({
+        merge1: {"number": 1, "url": "https://github.com/o/r/pull/1", "approved_by": ["sam-assessor"]},
+        merge2: {"number": 2, "url": "https://github.com/o/r/pull/2", "approved_by": ["sam-assessor"]},
+    }), encoding="utf-8")
+    result = git_registry.cli("provenance", "--pull-requests", pulls)
+    assert result.code == 1
+    assert "assessor 'kim-assessor' (@kim-assessor) did not approve pull request #2" in result.out
+    assert _provenance(first)["pull_request"] == 1  # type: ignore[index]
+    assert _provenance(second) is None
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"abc": {"number": "one"}}', encoding="utf-8")
+    assert git_registry.cli("provenance", "--pull-requests", bad).code == 1

@@ -99,8 +99,18 @@ def provenance_block(p: Provenance) -> str:
     return "\n".join(lines) + "\n"
 
 
+def merge_commit(repo: GitRepo, file: str, wanted: set[tuple[str, int]], head: str = "HEAD") -> str:
+    """The commit on main's own (first-parent) line at which every current assessment was in: the merge."""
+    for sha in repo.history(file, head, first_parent=True):
+        now = assessments_at(repo, sha, file) or {}
+        if all(key in now for key in wanted):
+            return sha
+    return repo.resolve(head)
+
+
 def _trace(
-    repo: GitRepo, registry: Registry, loaded: Loaded[Award], file: str, pr: PullRequest | None, head: str
+    repo: GitRepo, registry: Registry, loaded: Loaded[Award], file: str, pr: PullRequest | None, head: str,
+    pulls: dict[str, PullRequest] | None = None,
 ) -> tuple[Provenance | None, list[str]]:
     """The provenance of one award, or the reasons it may not be signed."""
     award = loaded.record
@@ -120,18 +130,14 @@ def _trace(
             if key in now and now.get(key) != previous.get(key):
                 touched_by[key].append(sha)
         previous = now
-    # The merge: the first commit on main's own line at which every current assessment was in.
-    merge = None
-    for sha in repo.history(file, head, first_parent=True):
-        now = assessments_at(repo, sha, file) or {}
-        if all(key in now for key in wanted):
-            merge = sha
-            break
-    if merge is None:
-        merge = repo.resolve(head)
+    merge = merge_commit(repo, file, set(wanted), head)
     merge_info = repo.info(merge)
 
-    pr_applies = pr is not None and _pr_applies(repo, pr, merge, head)
+    if pulls is not None and merge in pulls:
+        pr = pulls[merge]
+        pr_applies = True
+    else:
+        pr_applies = pr is not None and _pr_applies(repo, pr, merge, head)
     approvers = {h.lower() for h in pr.approved_by} if pr is not None and pr_applies else set()
     assessed_commits: list[str] = []
     for key, assessment in sorted(wanted.items()):
@@ -210,15 +216,57 @@ def needs_provenance(registry: Registry) -> list[Loaded[Award]]:
     ]
 
 
-def fill_provenance(root: Path, pr: PullRequest | None = None, head: str = "HEAD") -> ProvenanceReport:
-    """Fill the provenance of every award that needs it; report those that may not be signed."""
+def plan(root: Path, head: str = "HEAD") -> list[dict[str, str]]:
+    """The awards that need provenance and the merge commit of each, so the workflow can ask the
+    forge which pull request (and which approvals) each merge commit belongs to."""
+    registry = load_registry(root)
+    registry.raise_for_problems()
+    repo = GitRepo(registry.root)
+    out = []
+    for loaded in needs_provenance(registry):
+        file = repo.rel(registry.root / loaded.path)
+        wanted = {(a.assessor, a.attempt) for a in loaded.record.current_assessments()}
+        out.append({"award": loaded.record.id, "path": loaded.path, "merge_commit": merge_commit(repo, file, wanted, head)})
+    return out
+
+
+def read_pulls(data: Any) -> dict[str, PullRequest]:
+    """Pull-request data by merge commit, from the JSON the publish workflow gathers:
+    {"<merge commit>": {"number": 12, "url": "https://...", "approved_by": ["handle", ...]}, ...}."""
+    if not isinstance(data, dict):
+        raise GitWorkflowError("pull-request data must be a JSON object keyed by merge commit")
+    pulls = {}
+    for sha, entry in data.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("number"), int) or entry["number"] < 1:
+            raise GitWorkflowError(f"pull-request data for {sha}: needs a positive 'number'")
+        approved = entry.get("approved_by", [])
+        if not isinstance(approved, list) or not all(isinstance(h, str) for h in approved):
+            raise GitWorkflowError(f"pull-request data for {sha}: 'approved_by' must be a list of handles")
+        url = entry.get("url")
+        pulls[str(sha)] = PullRequest(
+            number=entry["number"], url=url if isinstance(url, str) and url else None,
+            approved_by=tuple(h.strip().removeprefix("@") for h in approved if h.strip()),
+            merge_commit=str(sha),
+        )
+    return pulls
+
+
+def fill_provenance(
+    root: Path, pr: PullRequest | None = None, head: str = "HEAD", pulls: dict[str, PullRequest] | None = None
+) -> ProvenanceReport:
+    """Fill the provenance of every award that needs it; report those that may not be signed.
+
+    `pulls` maps merge commits to their pull requests (with approvals): an award whose merge commit
+    is there is checked against that pull request's approvals. Otherwise `pr` applies to awards
+    completed by it; any other award falls back to the authorship rule.
+    """
     registry = load_registry(root)
     registry.raise_for_problems()
     repo = GitRepo(registry.root)
     report = ProvenanceReport()
     for loaded in needs_provenance(registry):
         file = repo.rel(registry.root / loaded.path)
-        provenance, problems = _trace(repo, registry, loaded, file, pr, head)
+        provenance, problems = _trace(repo, registry, loaded, file, pr, head, pulls)
         if provenance is None:
             report.failed[loaded.path] = problems
             continue

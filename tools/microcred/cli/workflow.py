@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 from ..codeowners import CODEOWNERS_PATH, codeowners_is_current, write_codeowners
 from ..errors import UsageError
 from ..prcheck import check_pr
-from ..provenance import PullRequest, fill_provenance
+from ..provenance import PullRequest, fill_provenance, plan, read_pulls
 from ..registry import load_registry
 from ..review import escape, review_packet
 from .output import OutputFormat, print_json
@@ -72,6 +73,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--approved-by", action="append", default=None, metavar="HANDLE",
                    help="GitHub handle that approved the pull request (repeat, or separate with commas)")
     p.add_argument("--merge-commit", help="the commit the pull request data belongs to (default: HEAD)")
+    p.add_argument("--plan", action="store_true",
+                   help="write nothing: print (JSON) the awards that need provenance and their merge commits")
+    p.add_argument("--pull-requests", type=Path, metavar="FILE",
+                   help="JSON {merge-commit: {number, url, approved_by: [handles]}} gathered from the forge's API")
     p.add_argument("--since", metavar="REF",
                    help="main before this push: the pull request data belongs to awards completed after it")
     p.add_argument("--format", choices=[f.value for f in OutputFormat], default="text")
@@ -158,6 +163,16 @@ def _handles(values: list[str]) -> tuple[str, ...]:
 
 def run_provenance(args: argparse.Namespace) -> int:
     """Fill provenance; 1 when an award fails the assessor rule (then nothing may be signed)."""
+    if args.plan:
+        todo = plan(args.root)
+        print_json({"awards": todo, "merge_commits": sorted({t["merge_commit"] for t in todo})})
+        return 0
+    pulls = None
+    if args.pull_requests is not None:
+        try:
+            pulls = read_pulls(json.loads(args.pull_requests.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as err:
+            raise UsageError(f"cannot read {args.pull_requests}: {err}") from None
     number = args.pr
     if number is None and os.environ.get("MICROCRED_PR", "").strip():
         try:
@@ -174,7 +189,7 @@ def run_provenance(args: argparse.Namespace) -> int:
                          since=args.since)
     elif args.approved_by:
         raise UsageError("--approved-by needs --pr (the pull request they approved)")
-    report = fill_provenance(args.root, pr)
+    report = fill_provenance(args.root, pr, pulls=pulls)
     if args.format == OutputFormat.JSON.value:
         print_json({"ok": report.ok, "filled": report.filled, "failed": report.failed})
         return 0 if report.ok else 1
