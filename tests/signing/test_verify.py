@@ -217,13 +217,13 @@ def test_tampered_status_list_fails(fresh: Signed) -> None:
 
 def test_verify_all(fresh: Signed) -> None:
     code, out, _ = fresh.cli("verify", "--all", "--root", str(fresh.root))
-    assert code == 0 and out.startswith("OK: 3 signed awards verified"), out
+    assert code == 0 and out.startswith("OK: 3 signed awards verified (3 valid, 0 revoked, 0 expired"), out
     document = fresh.credential(UNLISTED)
     document["name"] = "Forged"
     fresh.replace_credential(UNLISTED, document)
     code, out, _ = fresh.cli("verify", "--all", "--root", str(fresh.root), "--format", "json")
     result = json.loads(out)
-    assert code == 1 and result["verified"] == 2
+    assert code == 1 and result["valid"] == 2
     assert [f["target"] for f in result["failed"]] == [UNLISTED]
     assert "eddsa-jcs-2022 proof" in result["failed"][0]["reason"]
 
@@ -274,3 +274,13 @@ def test_shared_status_index_is_caught(fresh: Signed) -> None:
     assert code == 1 and f"status: index {index} of {ISSUER} is also used by" in out
     code, out, _ = fresh.cli("sign", "--root", str(fresh.root), "--issuer", ISSUER, "--key-file", str(fresh.key_file))
     assert code == 1 and "shared by several signed awards" in out
+
+
+def test_verify_all_lists_revoked_and_expired_without_failing(fresh: Signed) -> None:
+    assert fresh.cli("revoke", PUBLIC, "--reason", "Withdrawn.", "--by", "ada-admin", "--root", str(fresh.root))[0] == 0
+    code, out, _ = fresh.cli("verify", "--all", "--root", str(fresh.root))
+    assert code == 0, out
+    assert f"REVOKED: {PUBLIC}: status: revoked at" in out
+    assert "(2 valid, 1 revoked, 0 expired" in out
+    code, out, _ = fresh.cli("verify", PUBLIC, "--root", str(fresh.root), "--format", "json")
+    assert code == 1 and json.loads(out)["state"] == "revoked"

@@ -64,6 +64,17 @@ class VerifyResult:
     checks: list[str] = field(default_factory=list)  # checks that passed, in order
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def state(self) -> str:
+        """ok; revoked or expired (a sound credential that is no longer valid); or failed."""
+        if self.ok:
+            return "ok"
+        if self.failed_check == "status" and self.reason and self.reason.startswith("status: revoked"):
+            return "revoked"
+        if self.failed_check == "dates" and self.reason and self.reason.startswith("dates: expired"):
+            return "expired"
+        return "failed"
+
     def line(self) -> str:
         """The one-line text result."""
         if self.ok:
@@ -76,7 +87,8 @@ class VerifyResult:
         """For --format json."""
         return {
             "target": self.target, "ok": self.ok, "reason": self.reason, "failed_check": self.failed_check,
-            "credential_id": self.credential_id, "issuer": self.issuer, "valid_until": self.valid_until,
+            "state": self.state, "credential_id": self.credential_id, "issuer": self.issuer,
+            "valid_until": self.valid_until,
             "checks_passed": self.checks, "notes": self.notes,
         }
 
@@ -474,8 +486,18 @@ class Summary:
 
     @property
     def failed(self) -> list[VerifyResult]:
-        """The results that failed."""
-        return [r for r in self.results if not r.ok]
+        """The results that failed: a proof, key, binding, schema or status-list problem."""
+        return [r for r in self.results if r.state == "failed"]
+
+    @property
+    def revoked(self) -> list[VerifyResult]:
+        """Sound credentials that their issuer revoked."""
+        return [r for r in self.results if r.state == "revoked"]
+
+    @property
+    def expired(self) -> list[VerifyResult]:
+        """Sound credentials past their validUntil."""
+        return [r for r in self.results if r.state == "expired"]
 
 
 def verify_all(

@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "OB 3.0 JSON Schema. TARGET is an award id, an award YAML file, an OB 3.0 JSON file or an "
         "https URL. Keys and status lists come from the registry (--root) or from a published site "
         "(--site folder or https URL). Nothing is fetched unless TARGET or --site is an https URL. "
-        "--all checks every signed award of the registry on the fast path (jcs proof, keys, dates, status).",
+        "--all checks every signed award of the registry on the fast path (jcs proof, keys, dates, status); "
+        "revoked and expired awards are listed but only integrity failures make it exit 1.",
     )
     p.add_argument("target", nargs="?", metavar="TARGET")
     p.add_argument("--all", action="store_true", help="verify every signed award of the registry")
@@ -128,19 +129,26 @@ def _run_all(args: argparse.Namespace) -> int:
     urls = site_urls(registry.root)
     summary = verify_all(registry, urls, observer=progress)
     elapsed = time.perf_counter() - started
-    failed = summary.failed
+    failed, revoked, expired = summary.failed, summary.revoked, summary.expired
     total = len(summary.results)
+    valid = total - len(failed) - len(revoked) - len(expired)
     if args.format == OutputFormat.JSON.value:
         print_json({
-            "ok": not failed, "verified": total - len(failed), "failed": [r.to_dict() for r in failed],
+            "ok": not failed, "total": total, "valid": valid,
+            "failed": [r.to_dict() for r in failed],
+            "revoked": [r.to_dict() for r in revoked], "expired": [r.to_dict() for r in expired],
             "awarded_unsigned": summary.unsigned_awarded, "seconds": round(elapsed, 3),
         })
     else:
+        for result in revoked + expired:
+            print(f"{result.state.upper()}: {result.target}: {result.reason}")
         for result in failed:
             print(result.line())
+        tally = f"{valid} valid, {len(revoked)} revoked, {len(expired)} expired"
         waiting = f"; {len(summary.unsigned_awarded)} awarded but not yet signed" if summary.unsigned_awarded else ""
         if failed:
-            print(f"FAIL: {len(failed)} of {total} signed awards failed verification in {elapsed:.2f}s{waiting}")
+            print(f"FAIL: {len(failed)} of {total} signed awards failed verification ({tally}) in {elapsed:.2f}s{waiting}")
         else:
-            print(f"OK: {total} signed awards verified (jcs proof, keys, dates, status) in {elapsed:.2f}s{waiting}")
+            print(f"OK: {total} signed awards verified ({tally}; jcs proof, keys, dates, status) in {elapsed:.2f}s{waiting}")
+    # Revoked and expired awards are the registry working as intended, not a broken build.
     return 1 if failed else 0
