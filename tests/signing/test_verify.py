@@ -278,9 +278,10 @@ def test_shared_status_index_is_caught(fresh: Signed) -> None:
 
 def test_verify_all_lists_revoked_and_expired_without_failing(fresh: Signed) -> None:
     assert fresh.cli("revoke", PUBLIC, "--reason", "Withdrawn.", "--by", "ada-admin", "--root", str(fresh.root))[0] == 0
-    code, out, _ = fresh.cli("verify", "--all", "--root", str(fresh.root))
+    code, out, err = fresh.cli("verify", "--all", "--root", str(fresh.root))
     assert code == 0, out
     assert f"REVOKED: {PUBLIC}: status: revoked at" in out
+    assert f"the signed status list of {ISSUER} misses revocations" in err
     assert "(2 valid, 1 revoked, 0 expired" in out
     code, out, _ = fresh.cli("verify", PUBLIC, "--root", str(fresh.root), "--format", "json")
     assert code == 1 and json.loads(out)["state"] == "revoked"

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import UsageError
 from ..load import load_record
+from ..publish import stale_status_lists
 from ..records import Award
 from ..registry import load_registry
 from ..urls import site_urls
@@ -25,7 +26,7 @@ from ..verify import (
     verify_all,
     verify_award,
 )
-from .output import OutputFormat, TerminalProgress, print_json
+from .output import OutputFormat, TerminalProgress, diag, print_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -150,5 +151,7 @@ def _run_all(args: argparse.Namespace) -> int:
             print(f"FAIL: {len(failed)} of {total} signed awards failed verification ({tally}) in {elapsed:.2f}s{waiting}")
         else:
             print(f"OK: {total} signed awards verified ({tally}; jcs proof, keys, dates, status) in {elapsed:.2f}s{waiting}")
+    for org in stale_status_lists(registry):
+        diag(f"warning: the signed status list of {org} misses revocations; run `microcred sign` with its key")
     # Revoked and expired awards are the registry working as intended, not a broken build.
     return 1 if failed else 0
