@@ -387,3 +387,25 @@ def test_uncommitted_changes_are_not_part_of_the_pull_request(pr: GitRegistry) -
     edit_signed_award(pr)  # in the work tree only
     result = pr.cli("check-pr", "--base", "main")
     assert result.code == 0, result.out
+
+
+def test_registry_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    """--root may be a folder inside the repository: paths outside it are 'other', paths are reported in full."""
+    from factories import RegistryFactory
+
+    top = tmp_path / "repo"
+    RegistryFactory(top / "registry", awards=[award_data(SIGNED)]).write()
+    (top / "README.md").write_text("hello\n", encoding="utf-8")
+    repo = GitRegistry(top)
+    repo.git("init", "-q", "-b", "main")
+    repo.commit("start")
+    repo.branch("pull-request")
+    (top / "README.md").write_text("hello again\n", encoding="utf-8")
+    _edit(top / "registry" / AWARDS / f"{SIGNED}.yaml", "decision: awarded", "decision: not-yet")
+    repo.commit("change", email=EARNER)
+    from conftest import run_cli
+
+    result = run_cli("check-pr", "--base", "main", "--root", top / "registry")
+    assert result.code == 1
+    assert f"registry/{AWARDS}/{SIGNED}.yaml: changes or removes an assessment that is already merged" in result.out
+    assert "M README.md: other" in result.err

@@ -119,3 +119,30 @@ def test_new_credential_is_a_draft(root: Path) -> None:
 def test_missing_flags_without_a_terminal_is_a_usage_error(root: Path) -> None:
     code, _, err = _new(root, "credential", "--issuer", ISSUER)
     assert code == 2 and "missing --id" in err
+
+
+def test_submission_prompts_on_a_terminal(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without flags, in a terminal: every question is asked; the email is read, hashed, never written."""
+    import microcred.cli.scaffold as cli_scaffold
+
+    answers = iter([
+        f"{ISSUER}/{CREDENTIAL}",          # credential
+        EMAIL,                              # email
+        "public",                           # visibility
+        "Jordan Avery",                     # name
+        "jordan-avery",                     # portfolio
+        "",                                 # github (optional)
+        "Clip", "https://media.example.org/c", "5",             # video: title, link, minutes
+        "Notes", "https://media.example.org/n", "150",          # reflection: title, link, words
+    ])
+    monkeypatch.setattr(cli_scaffold, "_interactive", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    before = _award_files(root)
+    code, out, err = _new(root, "submission")
+    assert code == 0, out + err
+    (path,) = _award_files(root) - before
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["recipient"]["name"] == "Jordan Avery" and data["recipient"]["portfolio"] == "jordan-avery"
+    assert [e["requirement"] for e in data["submission"]["evidence"]] == ["video", "reflection"]
+    assert EMAIL.lower() not in path.read_text(encoding="utf-8").lower()
+    assert run_cli("validate", "--root", root).code == 0

@@ -143,6 +143,11 @@ def new_submission(
     if current is None:
         known = ", ".join(sorted(registry.credentials)) or "none"
         raise UsageError(f"no credential {credential!r}{f' version {version}' if version else ''} (known: {known})")
+    if current.is_stack:
+        raise UsageError(
+            f"{credential} is a stack: it is earned by holding {', '.join(current.requires)}; submit evidence "
+            "for those instead"
+        )
     salt = secrets.token_hex(16)
     recipient: dict[str, Any] = {"email_hash": email_hash(email, salt), "salt": salt, "visibility": visibility}
     if visibility != "private":

@@ -110,6 +110,8 @@ def run_submission(args: argparse.Namespace) -> int:
     credential = registry.credential(credential_ref, args.version)
     if credential is None:
         raise UsageError(f"no credential {credential_ref!r} in the registry")
+    if credential.is_stack:
+        raise UsageError(f"{credential_ref} is a stack: it is earned by holding {', '.join(credential.requires)}")
     email = args.email
     if email is None:
         if not _interactive():
