@@ -224,3 +224,17 @@ def test_status_list_credential_verifies(signed: Signed) -> None:
     document = json.loads((signed.root / "issuers" / f"{ISSUER}.status-list.json").read_bytes())
     assert document["credentialSubject"]["statusPurpose"] == "revocation"
     verifier._check_proofs(document, signed.urls.did(ISSUER), verifier.resolver.keys(signed.urls.did(ISSUER)), "list")
+
+
+def test_level_ids_resolve_in_the_published_achievement(signed: Signed) -> None:
+    site = _published(signed)
+    credential = json.loads(site[signed.urls.award_credential(PUBLIC)])
+    embedded = credential["credentialSubject"]["achievement"]
+    full = json.loads(site[signed.urls.achievement(ISSUER, "test-questioning", 1)])
+    assert embedded["id"] == signed.urls.url(signed.urls.achievement(ISSUER, "test-questioning", 1)) == full["id"]
+    defined = {lv["id"] for rd in full["resultDescription"] for lv in rd["rubricCriterionLevel"]}
+    used = {r["achievedLevel"] for r in credential["credentialSubject"]["result"]}
+    used |= {rd["requiredLevel"] for rd in embedded["resultDescription"]}
+    assert used <= defined
+    assert all("rubricCriterionLevel" not in rd for rd in embedded["resultDescription"])  # kept out of awards
+    assert len(site[signed.urls.award_credential(PUBLIC)]) < 10_000

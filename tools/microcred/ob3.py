@@ -10,9 +10,10 @@ Choices worth knowing:
 - ``validUntil`` = validFrom + the credential's ``valid_for_months`` (absent: no expiry).
 - A private award names nobody: no ``name`` in the subject, only the salted email hash.
 - Rubric levels become ``ResultDescription`` / ``RubricCriterionLevel`` entries with absolute
-  ids under the Achievement URL (the OB context types achievedLevel etc. as anyURI). The level
-  descriptors (what each level looks like) are not repeated in every award, to keep award
-  files small; they are on the credential page and in the published Achievement.
+  ids under the Achievement URL (the OB context types achievedLevel etc. as anyURI). The
+  levels themselves (with what each looks like) are not repeated in every award, to keep award
+  files small (DESIGN.md: page + JSON under 16 KB); they are in the full Achievement published
+  at the Achievement's id (``achievement-v<N>.json``) and on the credential page.
 """
 
 from __future__ import annotations
@@ -120,8 +121,13 @@ def criteria_markdown(credential: Credential) -> str:
     return "\n".join(parts).strip() + "\n"
 
 
-def achievement(credential: Credential, org: Organisation, urls: SiteUrls) -> dict[str, Any]:
-    """The OB 3.0 Achievement of one credential version (also published on its own)."""
+def achievement(credential: Credential, org: Organisation, urls: SiteUrls, *, levels: bool = True) -> dict[str, Any]:
+    """The OB 3.0 Achievement of one credential version (also published on its own).
+
+    `levels=False` leaves out each criterion's rubricCriterionLevel list (about 4 KB for a
+    four-by-four rubric): awards embed the Achievement without them to stay small, and the level
+    ids they name are defined in the full Achievement published at the Achievement's own id.
+    """
     url = achievement_url(urls, credential)
     doc: dict[str, Any] = {
         "id": url,
@@ -148,27 +154,30 @@ def achievement(credential: Credential, org: Organisation, urls: SiteUrls) -> di
     if credential.rubric is not None:
         rubric = credential.rubric
         floor = rubric.passing.every_criterion_at_least
-        doc["resultDescription"] = [
-            {
+        descriptions = []
+        for c in rubric.criteria:
+            entry: dict[str, Any] = {
                 "id": criterion_id(urls, credential, c.id),
                 "type": ["ResultDescription"],
                 "name": c.title,
                 "resultType": "RubricCriterionLevel",
                 "allowedValue": [lv.label for lv in rubric.levels],
                 "requiredLevel": level_id(urls, credential, c.id, floor),
-                "rubricCriterionLevel": [
+            }
+            if levels:
+                entry["rubricCriterionLevel"] = [
                     {
                         "id": level_id(urls, credential, c.id, lv.id),
                         "type": ["RubricCriterionLevel"],
                         "name": lv.label,
+                        "description": " ".join(c.descriptors[lv.id].split()),
                         "level": lv.id,
                         "points": str(lv.score),
                     }
                     for lv in rubric.levels
-                ],
-            }
-            for c in rubric.criteria
-        ]
+                ]
+            descriptions.append(entry)
+        doc["resultDescription"] = descriptions
     return doc
 
 
@@ -208,7 +217,7 @@ def build_credential(
             "hashed": True,
             "salt": award.recipient.salt,
         }],
-        "achievement": achievement(credential, org, urls),
+        "achievement": achievement(credential, org, urls, levels=False),
     }
     if award.recipient.visibility in ("public", "unlisted") and award.recipient.name:
         subject["name"] = award.recipient.name
