@@ -179,6 +179,10 @@ def change_assessed_evidence(repo: GitRegistry) -> None:
     _edit(repo.path(f"{AWARDS}/{NOT_YET}.yaml"), "https://media.example.org/clip", "https://media.example.org/clip2")
 
 
+def move_the_site(repo: GitRegistry) -> None:
+    _edit(repo.path("mkdocs.yml"), "https://registry.example.org/", "https://new-home.example.org/")
+
+
 def symlink_record(repo: GitRegistry) -> None:
     os.symlink("/etc/passwd", repo.path(f"{AWARDS}/test-award-link.yaml"))
 
@@ -218,6 +222,7 @@ REFUSED = {
     "changes-assessed-evidence-without-new-attempt": Refused(
         change_assessed_evidence, f"{AWARDS}/{NOT_YET}.yaml", "sets submission.attempt to 2"
     ),
+    "moves-the-site-under-signed-awards": Refused(move_the_site, "mkdocs.yml", "changes site_url"),
     "adds-a-symbolic-link": Refused(symlink_record, f"{AWARDS}/test-award-link.yaml", "symbolic links"),
 }
 
@@ -288,6 +293,10 @@ def revoke(repo: GitRegistry) -> None:
     assert result.code == 0, result.out + result.err
 
 
+def edit_site_name(repo: GitRegistry) -> None:
+    _edit(repo.path("mkdocs.yml"), "site_name: Test registry", "site_name: Our registry")
+
+
 def unrelated_code_change(repo: GitRegistry) -> None:
     (repo.root / "NOTES.md").write_text("notes\n", encoding="utf-8")
 
@@ -301,6 +310,7 @@ ALLOWED: dict[str, tuple[Callable[[GitRegistry], None], str]] = {
     "key-retirement": (retire_key, "organisation profile edited"),
     "credential-proposal": (propose_credential, "credential proposed"),
     "revocation": (revoke, "revocation added"),
+    "site-name": (edit_site_name, "site configuration edited"),
     "other-files": (unrelated_code_change, "other"),
 }
 

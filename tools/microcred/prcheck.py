@@ -269,6 +269,21 @@ class _Check:
                     )
         return f"credential revised (version {old_version} -> {new_version})"
 
+    # -- the site ------------------------------------------------------------------------------
+
+    def site_config(self, change: Change, rel: str) -> str:
+        old_url = _site_url(self.repo.text(self.base, self.full(rel)))
+        new_url = _site_url(self.repo.text(self.head, self.full(rel)))
+        if old_url and old_url != new_url and any(a.record.signed for a in self.head_reg.awards.values()):
+            self.fail(
+                rel,
+                f"changes site_url from {old_url} to {new_url or 'nothing'}; every issuer's did:web identity and "
+                "every signed award name the old address — keep the old site's did documents published (or "
+                "re-issue) before moving",
+            )
+            return "site address changed"
+        return "site configuration edited"
+
     # -- organisations -----------------------------------------------------------------------
 
     def organisation(self, change: Change, rel: str, org: str) -> str:
@@ -308,6 +323,11 @@ class _Check:
                 if name not in old_key and name not in _KEY_LIFECYCLE:
                     self.fail(rel, f"adds {name} to published key {key_id!r}; only not_after or revoked_at may be set")
         return "organisation profile edited"
+
+
+def _site_url(text: str | None) -> str | None:
+    match = re.search(r"^site_url:[ \t]*['\"]?([^'\"\s#]+)", text or "", re.MULTILINE)
+    return match.group(1) if match else None
 
 
 def _attempt(submission: Any) -> int:
@@ -403,6 +423,8 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
             kind = check.credential(change, rel, m.group("org"), m.group("slug"), m.group("version"))
         elif m := _ISSUER.match(rel):
             kind = check.organisation(change, rel, m.group("org"))
+        elif rel == "mkdocs.yml":
+            kind = check.site_config(change, rel)
         elif _STATUS_LIST.match(rel):
             kind = "status list changed"
             check.fail(rel, "the signed status list is written only by CI on main (`microcred sign`); leave it out")
