@@ -57,6 +57,10 @@ def _mkdocs_logging() -> None:
 
 def _validate(root: Path) -> bool:
     registry = load_registry(root, TerminalProgress())
+    if not registry.problems:
+        from ..site.plugin import use_loaded_registry
+
+        use_loaded_registry(registry)
     for problem in registry.problems:
         print(problem)
     if registry.problems:

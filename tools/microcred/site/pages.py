@@ -139,8 +139,6 @@ class PageBuilder:
             yield self.issuer(org.id)
         portfolios = self.data.portfolios()
         yield self.portfolio_index(portfolios)
-        for slug, views in portfolios.items():
-            yield from self.portfolio(slug, views)
         yield self.analytics()
 
     def catalog(self) -> GeneratedPage:
@@ -221,10 +219,14 @@ class PageBuilder:
             uri, self.page("pages/portfolios.md.j2", "Portfolios", ("navigation",), root=root_of(uri), people=people), "Portfolios", "portfolios"
         )
 
-    def portfolio(self, slug: str, views: list[AwardView]) -> Iterator[GeneratedPage]:
-        """An earner's portfolio page and its transcript files."""
+    def portfolio_files(self, slug: str, views: list[AwardView], look: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
+        """An earner's portfolio page and its transcript files, as (site path, bytes).
+
+        Portfolios grow with the number of earners, so like award pages they are rendered after
+        mkdocs from a standalone template (`look`: the theme's stylesheets and palette), never
+        through its per-page pipeline.
+        """
         site_path = self.urls.portfolio(slug)
-        uri = _page_uri(site_path)
         name = views[0].award.recipient.name or slug
         github = next((v.award.recipient.github for v in views if v.award.recipient.github), None)
         by_recognizer = self.data.hours_by_recognizer(views)
@@ -235,9 +237,12 @@ class PageBuilder:
                 have = sum(1 for r in c.requires if r in held)
                 if have:
                     stacks.append((c, have, len(c.requires)))
-        content = self.page(
-            "pages/portfolio.md.j2", str(name),
-            root=root_of(uri),
+        html = self.env.get_template("portfolio.html").render(
+            **look,
+            fingerprint="",
+            noindex=False,
+            root=root_of(site_path + "index.md"),
+            page_url=self.urls.url(site_path),
             name=name,
             github=github,
             views=views,
@@ -245,12 +250,11 @@ class PageBuilder:
             by_recognizer=by_recognizer,
             stacks=stacks,
         )
-        yield GeneratedPage(uri, content, str(name))
+        yield site_path + "index.html", html.encode("utf-8")
         rows = self.transcript_rows(views)
-        yield GeneratedPage(site_path + "transcript.json", json.dumps(
-            {"name": name, "portfolio": self.urls.url(site_path), "awards": rows}, indent=2, ensure_ascii=False
-        ) + "\n")
-        yield GeneratedPage(site_path + "transcript.csv", self.transcript_csv(rows))
+        transcript = {"name": name, "portfolio": self.urls.url(site_path), "awards": rows}
+        yield site_path + "transcript.json", (json.dumps(transcript, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+        yield site_path + "transcript.csv", self.transcript_csv(rows).encode("utf-8")
 
     def transcript_rows(self, views: list[AwardView]) -> list[dict[str, Any]]:
         """One row per award: what a recognizer needs to grant credit hours."""

@@ -27,10 +27,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from ..fsutil import write_atomic
 from ..registry import Registry, load_registry
 from ..urls import SiteUrls, site_url_from_mkdocs
-from .awards import AwardPages, AwardPageStats, PageLook
+from .awards import AwardPages, AwardPageStats, PageLook, write_output
 from .badges import badge_svg
 from .data import SiteData, build_site_data
 from .pages import GeneratedPage, PageBuilder
@@ -50,6 +49,15 @@ DEFAULT_HOME = f"""# Micro-credentials for educators
 
 {FEATURED_TOKEN}
 """
+
+
+_PRELOADED: dict[Path, Registry] = {}
+
+
+def use_loaded_registry(registry: Registry) -> None:
+    """Hand the next build a registry that was just loaded and checked (by `microcred build`), so
+    the plugin does not read and check every record a second time. Used once, then forgotten."""
+    _PRELOADED[registry.root.resolve()] = registry
 
 
 class MicrocredConfig(Config):
@@ -86,7 +94,7 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):
         if not config.use_directory_urls:
             raise PluginError("microcred: the registry site needs use_directory_urls: true (its URLs are part of "
                               "every award and did:web identity)")
-        registry = load_registry(root)
+        registry = _PRELOADED.pop(root, None) or load_registry(root)
         if registry.problems:
             listing = "\n".join(f"  {p}" for p in registry.problems)
             raise PluginError(
@@ -220,17 +228,28 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):
                 target = site_dir / site_path
                 if not _inside(target, site_dir):
                     raise PluginError(f"microcred: refusing to write outside the site: {site_path}")
-                written += write_atomic(target, data)
+                written += write_output(target, data)
                 parts = site_path.split("/")
                 if parts[0] == "awards" and len(parts) > 2:
                     keep.add(parts[1])
         self.timings["publish"] = time.perf_counter() - started
         look = _look(config, site_dir)
-        self.stats = AwardPages(self.data, self.urls, site_dir, look).render_all(keep)
+        pages = AwardPages(self.data, self.urls, site_dir, look)
+        self.stats = pages.render_all(keep)
         self.timings["awards"] = self.stats.seconds
+        started = time.perf_counter()
+        assert self.builder is not None
+        base = pages.look_context()
+        for slug, views in self.data.portfolios().items():
+            for site_path, data in self.builder.portfolio_files(slug, views, base):
+                write_output(site_dir / site_path, data)
+        self.timings["portfolios"] = time.perf_counter() - started
         log.info(
             f"microcred: {self.stats.pages} award pages ({self.stats.rendered} rendered, "
-            f"{self.stats.skipped} unchanged, {self.stats.removed} removed), {written} documents written"
+            f"{self.stats.skipped} unchanged, {self.stats.removed} removed) in {self.stats.seconds:.2f}s; "
+            f"{written} documents written in {self.timings['publish']:.2f}s; registry loaded in "
+            f"{self.timings['load']:.2f}s, pages generated in {self.timings['pages']:.2f}s, portfolios in "
+            f"{self.timings['portfolios']:.2f}s"
         )
 
 
