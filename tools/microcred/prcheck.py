@@ -101,7 +101,7 @@ def _data(text: str | None, path: str) -> dict[str, Any] | None:
 
 
 class _Check:
-    """One run of the check: both trees, both registries, and the rules."""
+    """One run of the check: the base and head commits, the head registry, and the rules."""
 
     def __init__(self, repo: GitRepo, prefix: str, base: str, head: str, head_reg: Registry):
         self.repo = repo
@@ -136,8 +136,11 @@ class _Check:
             self.fail(rel, f"a revocation is permanent and cannot be {verb}")
             return "revocation changed"
         old, new = self.old(rel), self.new(rel)
+        # Signed is decided from the text too, so a base file that no longer parses still counts.
+        old_text = self.repo.text(self.base, self.full(rel)) or ""
+        signed_before = (old is not None and "signed" in old) or re.search(r"^signed:", old_text, re.MULTILINE)
         if change.status == "D":
-            if old is not None and "signed" in old:
+            if signed_before:
                 self.fail(
                     rel,
                     "deletes a signed award; signed awards are never deleted or edited — to withdraw it, "
@@ -145,7 +148,7 @@ class _Check:
                 )
                 return "signed award deleted"
             return "unsigned award withdrawn"
-        if old is not None and "signed" in old:
+        if signed_before:
             self.fail(
                 rel,
                 "changes a signed award; a signed award is immutable — corrections and withdrawals are new "
