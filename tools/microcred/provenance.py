@@ -6,8 +6,10 @@ that added (or changed) each current assessment, and the commit on main's first-
 where the award became complete (the merge). It then checks that every assessor named in the
 record really assessed:
 
-- on GitHub (a pull-request number is given), each assessor's `github` handle must be among the
-  approvers of the pull request, gathered by the workflow through the API;
+- on GitHub, each assessor's `github` handle must be among the approvers of the pull request
+  that completed the award. The workflow asks for the merge commits (`--plan`), gathers each
+  one's pull request and approvals through the API, and passes them back (`--pull-requests`);
+  a single `--pr` with `--approved-by` does the same for the award HEAD (or a push) completed;
 - otherwise, every commit that added or changed an assessment must be authored with that
   assessor's `git_email` from the organisation profile.
 
