@@ -213,3 +213,31 @@ def test_plan_and_pull_request_data_per_merge_commit(git_registry: GitRegistry, 
     bad = tmp_path / "bad.json"
     bad.write_text('{"abc": {"number": "one"}}', encoding="utf-8")
     assert git_registry.cli("provenance", "--pull-requests", bad).code == 1
+
+
+def test_two_assessors_in_two_pull_requests_each_approve_their_own(two_assessors: GitRegistry, tmp_path: Path) -> None:
+    """Each assessment is held to the pull request that brought it into main."""
+    import json
+
+    repo = two_assessors
+    path = _submit(repo)
+    add_assessment(path, "sam-assessor")
+    repo.commit("first assessment", email=EARNER)
+    merge1 = repo.merge("erin")
+    repo.branch("kim")
+    add_assessment(path, "kim-assessor")
+    repo.commit("second assessment", email=EARNER)
+    merge2 = repo.merge("kim")
+    planned = json.loads(repo.cli("provenance", "--plan").out)
+    assert planned["merge_commits"] == sorted([merge1, merge2])
+    pulls = tmp_path / "pulls.json"
+    pulls.write_text(json.dumps({
+        merge1: {"number": 1, "approved_by": ["sam-assessor"]},
+        merge2: {"number": 2, "url": "https://github.com/o/r/pull/2", "approved_by": ["kim-assessor"]},
+    }), encoding="utf-8")
+    result = repo.cli("provenance", "--pull-requests", pulls)
+    assert result.code == 0, result.out
+    provenance = _provenance(path)
+    assert provenance is not None
+    assert provenance["pull_request"] == 2 and provenance["merge_commit"] == merge2
+    assert provenance["approved_by"] == ["kim-assessor", "sam-assessor"]

@@ -101,13 +101,28 @@ def provenance_block(p: Provenance) -> str:
     return "\n".join(lines) + "\n"
 
 
-def merge_commit(repo: GitRepo, file: str, wanted: set[tuple[str, int]], head: str = "HEAD") -> str:
-    """The commit on main's own (first-parent) line at which every current assessment was in: the merge."""
+def entering_commits(repo: GitRepo, file: str, wanted: set[tuple[str, int]], head: str = "HEAD") -> dict[
+    tuple[str, int], str
+]:
+    """For each assessment, the commit on main's own (first-parent) line where it entered main: its merge."""
+    entered: dict[tuple[str, int], str] = {}
     for sha in repo.history(file, head, first_parent=True):
         now = assessments_at(repo, sha, file) or {}
-        if all(key in now for key in wanted):
-            return sha
-    return repo.resolve(head)
+        for key in wanted:
+            if key in now and key not in entered:
+                entered[key] = sha
+        if len(entered) == len(wanted):
+            break
+    return entered
+
+
+def merge_commit(repo: GitRepo, file: str, wanted: set[tuple[str, int]], head: str = "HEAD") -> str:
+    """The commit on main's first-parent line at which the last current assessment entered: the merge."""
+    entered = entering_commits(repo, file, wanted, head)
+    if len(entered) < len(wanted) or not entered:
+        return repo.resolve(head)
+    order = {sha: i for i, sha in enumerate(repo.history(file, head, first_parent=True))}
+    return max(entered.values(), key=lambda sha: order.get(sha, -1))
 
 
 def _trace(
@@ -119,28 +134,32 @@ def _trace(
     org = registry.organisation(award.issuer)
     assert org is not None  # the registry checks passed
     problems: list[str] = []
-    current = award.current_assessments()
-    wanted = {(a.assessor, a.attempt): a for a in current}
+    wanted = {(a.assessor, a.attempt): a for a in award.current_assessments()}
 
     submitted = repo.added_in(file, head)
     # Walk every commit that touched the file, oldest first: who added or changed each assessment.
     touched_by: dict[tuple[str, int], list[str]] = {key: [] for key in wanted}
     previous: dict[tuple[str, int], Any] = {}
-    for sha in repo.history(file, head):
+    history = list(repo.history(file, head))
+    for sha in history:
         now = assessments_at(repo, sha, file) or {}
         for key in wanted:
             if key in now and now.get(key) != previous.get(key):
                 touched_by[key].append(sha)
         previous = now
+    entered = entering_commits(repo, file, set(wanted), head)
     merge = merge_commit(repo, file, set(wanted), head)
     merge_info = repo.info(merge)
 
-    if pulls is not None and merge in pulls:
-        pr = pulls[merge]
-        pr_applies = True
-    else:
-        pr_applies = pr is not None and _pr_applies(repo, pr, merge, head)
-    approvers = {h.lower() for h in pr.approved_by} if pr is not None and pr_applies else set()
+    def pull_request_of(sha: str) -> PullRequest | None:
+        """The pull request whose merge brought `sha` into main, when the forge told us."""
+        if pulls is not None and sha in pulls:
+            return pulls[sha]
+        if pr is not None and _pr_applies(repo, pr, sha, head):
+            return pr
+        return None
+
+    approvers_used: set[str] = set()
     assessed_commits: list[str] = []
     for key, assessment in sorted(wanted.items()):
         person = org.assessor(assessment.assessor)
@@ -152,47 +171,50 @@ def _trace(
             problems.append(f"cannot find the commit that added the assessment by {person.id!r}")
             continue
         assessed_commits.append(commits[0])
-        if pr_applies:
-            assert pr is not None
+        via = pull_request_of(entered.get(key, merge))
+        if via is not None:
+            approvers = {h.lower(): h for h in via.approved_by}
             if not person.github:
                 problems.append(
                     f"assessor {person.id!r} has no github handle in issuers/{org.id}.yaml, so their approval "
-                    f"of pull request #{pr.number} cannot be confirmed"
+                    f"of pull request #{via.number} cannot be confirmed"
                 )
             elif person.github.lower() not in approvers:
                 problems.append(
-                    f"assessor {person.id!r} (@{person.github}) did not approve pull request #{pr.number}"
-                    + (f" (approved by: {', '.join('@' + a for a in sorted(pr.approved_by))})" if pr.approved_by else
+                    f"assessor {person.id!r} (@{person.github}) did not approve pull request #{via.number}"
+                    + (f" (approved by: {', '.join('@' + a for a in sorted(via.approved_by))})" if via.approved_by else
                        " (no approvals)")
                 )
-        else:
-            if not person.git_email:
+            else:
+                approvers_used.update(via.approved_by)
+            continue
+        if not person.git_email:
+            problems.append(
+                f"assessor {person.id!r} has no git_email in issuers/{org.id}.yaml, so the assessment's "
+                "author cannot be confirmed"
+            )
+            continue
+        for sha in commits:
+            info = repo.info(sha)
+            if info.author_email.lower() != person.git_email.lower():
                 problems.append(
-                    f"assessor {person.id!r} has no git_email in issuers/{org.id}.yaml, so the assessment's "
-                    "author cannot be confirmed"
+                    f"the assessment by {person.id!r} was added or changed in commit {sha[:12]} authored by "
+                    f"{info.author_email or 'nobody'}, not by the assessor's {person.git_email}"
                 )
-                continue
-            for sha in commits:
-                info = repo.info(sha)
-                if info.author_email.lower() != person.git_email.lower():
-                    problems.append(
-                        f"the assessment by {person.id!r} was added or changed in commit {sha[:12]} authored by "
-                        f"{info.author_email or 'nobody'}, not by the assessor's {person.git_email}"
-                    )
     if problems:
         return None, problems
     # The completing assessment is the latest one to arrive.
     assessed = None
     if assessed_commits:
-        order = list(repo.history(file, head))
-        assessed = max(assessed_commits, key=lambda s: order.index(s) if s in order else -1)
+        assessed = max(assessed_commits, key=lambda s: history.index(s) if s in history else -1)
+    completing = pull_request_of(merge)
     provenance = Provenance(
-        pull_request=pr.number if pr is not None and pr_applies else None,
-        pull_request_url=pr.url if pr is not None and pr_applies else None,
+        pull_request=completing.number if completing else None,
+        pull_request_url=completing.url if completing else None,
         submitted_commit=submitted,
         assessed_commit=assessed,
         merge_commit=merge,
-        approved_by=sorted(pr.approved_by, key=str.lower) if pr is not None and pr_applies else [],
+        approved_by=sorted(approvers_used, key=str.lower),
         merged_at=merge_info.committed_at,
     )
     return provenance, []
@@ -218,7 +240,7 @@ def needs_provenance(registry: Registry) -> list[Loaded[Award]]:
     ]
 
 
-def plan(root: Path, head: str = "HEAD") -> list[dict[str, str]]:
+def plan(root: Path, head: str = "HEAD") -> list[dict[str, Any]]:
     """The awards that need provenance and the merge commit of each, so the workflow can ask the
     forge which pull request (and which approvals) each merge commit belongs to."""
     registry = load_registry(root)
@@ -228,7 +250,13 @@ def plan(root: Path, head: str = "HEAD") -> list[dict[str, str]]:
     for loaded in needs_provenance(registry):
         file = repo.rel(registry.root / loaded.path)
         wanted = {(a.assessor, a.attempt) for a in loaded.record.current_assessments()}
-        out.append({"award": loaded.record.id, "path": loaded.path, "merge_commit": merge_commit(repo, file, wanted, head)})
+        entered = entering_commits(repo, file, wanted, head)
+        out.append({
+            "award": loaded.record.id,
+            "path": loaded.path,
+            "merge_commit": merge_commit(repo, file, wanted, head),
+            "assessments_merged_in": sorted(set(entered.values())),
+        })
     return out
 
 

@@ -165,7 +165,8 @@ def run_provenance(args: argparse.Namespace) -> int:
     """Fill provenance; 1 when an award fails the assessor rule (then nothing may be signed)."""
     if args.plan:
         todo = plan(args.root)
-        print_json({"awards": todo, "merge_commits": sorted({t["merge_commit"] for t in todo})})
+        merges = {t["merge_commit"] for t in todo} | {sha for t in todo for sha in t["assessments_merged_in"]}
+        print_json({"awards": todo, "merge_commits": sorted(merges)})
         return 0
     pulls = None
     if args.pull_requests is not None:
