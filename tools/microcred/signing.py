@@ -225,10 +225,10 @@ def sign_registry(
             index += 1
             observer.advance()
         observer.finish()
-        if report.signed:
-            registry = load_registry(root, check=False)
+        # Awards signed just now cannot be revoked yet, so the loaded registry still knows the
+        # revoked set; no need to load it again.
         revoked = revoked_indexes(registry, org_id)
-        has_signed = any(a.record.issuer == org_id and a.record.signed for a in registry.awards.values())
+        has_signed = bool(todo) or any(a.record.issuer == org_id and a.record.signed for a in registry.awards.values())
         if _status_list_needs_signing(root, org, revoked, has_signed):
             data = sign_status_list(urls, org_id, revoked, key, entry, moment)
             write_atomic(statuslist.status_file(root, org_id), data)
