@@ -95,7 +95,7 @@ def run_build(args: argparse.Namespace) -> int:
         return 1
     _mkdocs_logging()
     started = time.perf_counter()
-    overrides: dict[str, object] = {}
+    overrides: dict[str, str] = {}
     if args.site_dir is not None:
         overrides["site_dir"] = str(args.site_dir.resolve())
     try:
@@ -103,7 +103,7 @@ def run_build(args: argparse.Namespace) -> int:
         if args.clean:
             plugin = config.plugins.get("microcred")
             if plugin is not None:
-                plugin.config.incremental = False  # type: ignore[attr-defined]
+                plugin.config.incremental = False
         config.plugins.on_startup(command="build", dirty=False)
         try:
             build(config)

@@ -226,7 +226,7 @@ class AwardPages:
             for criterion in c.rubric.criteria:
                 levels = [labels.get(s.scores.get(criterion.id, ""), "—") for s in current]
                 scores.append((criterion.title, " / ".join(levels)))
-        provenance = []
+        provenance: list[tuple[str, str, str | None]] = []
         p = a.provenance
         if p:
             if p.pull_request_url and safe_url(p.pull_request_url):

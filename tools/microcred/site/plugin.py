@@ -60,14 +60,14 @@ def use_loaded_registry(registry: Registry) -> None:
     _PRELOADED[registry.root.resolve()] = registry
 
 
-class MicrocredConfig(Config):
+class MicrocredConfig(Config):  # type: ignore[no-untyped-call]
     """Options under `plugins: - microcred:` in mkdocs.yml."""
 
     root = c.Optional(c.Dir(exists=True))  # registry root; default: the folder of mkdocs.yml
     incremental = c.Type(bool, default=True)  # keep unchanged award pages across builds
 
 
-class MicrocredPlugin(BasePlugin[MicrocredConfig]):
+class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-call]
     """Builds the registry's pages into an mkdocs-material site."""
 
     def __init__(self) -> None:
@@ -170,18 +170,18 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):
         if catalog is not None and id(catalog) not in present:
             catalog.title = "Catalog"
             entries.append(catalog)
-        issuer_pages = [page_of(g.src_uri) for g in self.generated if g.nav_section == "issuers"]
-        issuer_pages = [p for p in issuer_pages if p is not None and id(p) not in present]
+        found = [page_of(g.src_uri) for g in self.generated if g.nav_section == "issuers"]
+        issuer_pages = [p for p in found if p is not None and id(p) not in present]
         if issuer_pages:
             section = Section("Organisations", issuer_pages)  # type: ignore[arg-type]
-            for p in issuer_pages:
-                p.parent = section
+            for issuer_page in issuer_pages:
+                issuer_page.parent = section
             entries.append(section)
         for src, title in (("portfolios/index.md", "Portfolios"), ("analytics/index.md", "Analytics")):
-            p = page_of(src)
-            if p is not None and id(p) not in present:
-                p.title = title
-                entries.append(p)
+            single = page_of(src)
+            if single is not None and id(single) not in present:
+                single.title = title
+                entries.append(single)
         if not entries:
             return nav
         # After the home page when it is first, else at the front.
