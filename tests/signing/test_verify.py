@@ -285,3 +285,31 @@ def test_verify_all_lists_revoked_and_expired_without_failing(fresh: Signed) -> 
     assert "(2 valid, 1 revoked, 0 expired" in out
     code, out, _ = fresh.cli("verify", PUBLIC, "--root", str(fresh.root), "--format", "json")
     assert code == 1 and json.loads(out)["state"] == "revoked"
+
+
+def test_https_target_reads_only_the_published_site(
+    fresh: Signed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import urllib.request
+
+    site = tmp_path / "site"
+    for path, data in iter_published(fresh.registry(), fresh.urls):
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_bytes(data)
+    fetched: list[str] = []
+
+    def fake_urlopen(url: str, timeout: float = 0) -> io.BytesIO:
+        fetched.append(url)
+        assert url.startswith(fresh.urls.base), url
+        return io.BytesIO((site / url[len(fresh.urls.base):]).read_bytes())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+    page = fresh.urls.url(fresh.urls.award_page(PUBLIC))
+    code, out, _ = fresh.cli("verify", page)
+    assert code == 0, out
+    assert fetched == [
+        page + "credential.json",
+        fresh.urls.url(fresh.urls.did_document(ISSUER)),
+        fresh.urls.url(fresh.urls.status_list(ISSUER)),
+    ]
