@@ -52,8 +52,12 @@ def test_validate_runs_on_pull_request_without_secrets_or_write() -> None:
     assert "write" not in json.dumps(workflow.get("permissions"))
     runs = "\n".join(step.get("run", "") for _, step in _steps(workflow))
     for command in ("microcred validate", "microcred schemas --check", "microcred codeowners --check",
-                    "microcred check-pr --base", "GITHUB_STEP_SUMMARY", "pytest"):
+                    'trusted/bin/microcred" check-pr --base', 'trusted/bin/microcred" review --base',
+                    "GITHUB_STEP_SUMMARY", "pytest"):
         assert command in runs
+    # the rules come from the base branch, not from the pull request being checked
+    trusted = [step for _, step in _steps(workflow) if step.get("with", {}).get("path") == ".trusted"]
+    assert trusted and trusted[0]["with"]["ref"] == "${{ github.base_ref }}"
 
 
 def test_publish_runs_only_on_push_to_main() -> None:
