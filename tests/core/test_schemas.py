@@ -78,3 +78,13 @@ def test_factory_records_satisfy_the_committed_schemas() -> None:
     validator("revocation.schema.json").validate(
         {"award": "a", "revoked_at": "2026-04-01T00:00:00Z", "reason": "r", "revoked_by": "ada-admin"}
     )
+
+
+def test_unwritable_schema_folder_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schemas").write_text("a file where the folder belongs", encoding="utf-8")
+    assert main(["schemas", "--root", str(tmp_path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith("microcred schemas: error: ") and "File exists" in captured.err
+    assert "Traceback" not in captured.err

@@ -64,6 +64,8 @@ def test_non_slug_input_never_becomes_a_path(bad: str) -> None:
 @pytest.mark.parametrize("site_url", [
     "ftp://r.example.org/", "r.example.org", "https://", "https://r.example.org/?x=1", "https://r.example.org/#top",
     "https://user:secret@r.example.org/", "https://user@r.example.org/", "javascript:alert(1)",
+    "https://exa mple.org/", "https://[::1]/", "https://r.example.org:99999/", "https://r.example.org/a:b/",
+    "https://r.example.org/my%20registry/", "https://r_x.example.org/", "https://-r.example.org/",
 ])
 def test_bad_site_urls(site_url: str) -> None:
     with pytest.raises(UsageError):
@@ -85,4 +87,18 @@ def test_site_url_missing_or_unreadable(tmp_path: Path, content: str | None) -> 
     if content is not None:
         (tmp_path / "mkdocs.yml").write_text(content, encoding="utf-8")
     with pytest.raises(UsageError):
+        site_urls(tmp_path)
+
+
+def test_site_url_is_normalised_so_did_and_site_agree() -> None:
+    urls = SiteUrls.from_site_url("https://Registry.Example.ORG//reg//v1")
+    assert urls.base == "https://registry.example.org/reg/v1/"
+    assert urls.did("o") == "did:web:registry.example.org:reg:v1:issuers:o"
+    resolved = "https://" + urls.did("o")[len("did:web:"):].replace(":", "/") + "/did.json"
+    assert resolved == urls.url(urls.did_document("o"))
+
+
+def test_mkdocs_that_is_not_utf8_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "mkdocs.yml").write_bytes(b"site_name: R\xe9seau\nsite_url: https://r.example.org/\n")
+    with pytest.raises(UsageError, match="cannot read"):
         site_urls(tmp_path)

@@ -6,6 +6,7 @@ All paths are relative to the site root and built only from checked slugs.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,10 @@ import yaml
 
 from .errors import UsageError
 from .ids import is_slug
+
+
+_HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+_SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 
 
 def _slug(value: str) -> str:
@@ -32,7 +37,11 @@ class SiteUrls:
     @classmethod
     def from_site_url(cls, site_url: str) -> "SiteUrls":
         """Normalise a site URL (https, or http for local testing) into the layout."""
-        parts = urlsplit(site_url)
+        try:
+            parts = urlsplit(site_url)
+            port = parts.port  # raises for a port that is not a number from 0 to 65535
+        except ValueError as err:
+            raise UsageError(f"site_url {site_url!r} is not a valid address: {err}") from None
         if parts.scheme not in ("https", "http") or not parts.hostname:
             raise UsageError(f"site_url {site_url!r} must be an absolute https:// address")
         if parts.query or parts.fragment:
@@ -40,8 +49,15 @@ class SiteUrls:
         if parts.username is not None or parts.password is not None:
             # user:password@ would end up inside every issuer's did:web identity
             raise UsageError(f"site_url {site_url!r} must not contain a user name or password")
-        path = parts.path if parts.path.endswith("/") else parts.path + "/"
-        return cls(f"{parts.scheme}://{parts.netloc}{path}")
+        # The host and path become did:web segments (':'-separated): only plain names fit there.
+        if not _HOST.match(parts.hostname):
+            raise UsageError(f"site_url {site_url!r}: the host must be a plain DNS name or IPv4 address")
+        segments = [s for s in parts.path.split("/") if s]
+        if any(not _SEGMENT.match(s) for s in segments):
+            raise UsageError(f"site_url {site_url!r}: path segments may hold only letters, digits and -._~")
+        netloc = parts.hostname + (f":{port}" if port is not None else "")
+        path = "/" + "".join(s + "/" for s in segments)
+        return cls(f"{parts.scheme}://{netloc}{path}")
 
     def url(self, path: str) -> str:
         """Absolute URL of a site-relative path."""
@@ -138,7 +154,7 @@ def site_url_from_mkdocs(config: Path) -> str:
     """The `site_url` in an mkdocs.yml; UsageError when missing."""
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_LenientLoader)  # noqa: S506 - safe subclass
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise UsageError(f"cannot read {config}: {err}") from None
     url = data.get("site_url") if isinstance(data, dict) else None
     if not isinstance(url, str) or not url:

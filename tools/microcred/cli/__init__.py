@@ -65,6 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MicrocredError as err:
         print(f"FAIL: {err}")
         return 1
+    except OSError as err:  # a folder that cannot be written, a disk that is full: say so, no traceback
+        print(f"microcred {args.verb}: error: {err}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
