@@ -297,6 +297,10 @@ def edit_site_name(repo: GitRegistry) -> None:
     _edit(repo.path("mkdocs.yml"), "site_name: Test registry", "site_name: Our registry")
 
 
+def withdraw_unsigned(repo: GitRegistry) -> None:
+    repo.path(f"{AWARDS}/{NOT_YET}.yaml").unlink()
+
+
 def unrelated_code_change(repo: GitRegistry) -> None:
     (repo.root / "NOTES.md").write_text("notes\n", encoding="utf-8")
 
@@ -311,6 +315,7 @@ ALLOWED: dict[str, tuple[Callable[[GitRegistry], None], str]] = {
     "credential-proposal": (propose_credential, "credential proposed"),
     "revocation": (revoke, "revocation added"),
     "site-name": (edit_site_name, "site configuration edited"),
+    "withdraw-an-unsigned-submission": (withdraw_unsigned, "unsigned award withdrawn"),
     "other-files": (unrelated_code_change, "other"),
 }
 
