@@ -212,3 +212,22 @@ def test_stale_status_list_without_a_key_fails(signed: Signed, monkeypatch: pyte
     monkeypatch.setenv("MICROCRED_SIGNING_KEY_TEST_INSTITUTE", signed.key_file.read_text(encoding="ascii").strip())
     code, out, _ = signed.cli("sign", "--root", str(signed.root))
     assert code == 0 and f"wrote issuers/{ISSUER}.status-list.json" in out
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "expected"),
+    [
+        ("shared-index", "  status_index: 1\n", "  status_index: 0\n", "status_index 0 is also used by award"),
+        ("not-json", "  credential: |\n    {\n", "  credential: |\n    [\n", "is not the JSON text of a credential"),
+    ],
+    ids=["shared-index", "not-json"],
+)
+def test_validate_catches_hand_edited_signed_blocks(signed: Signed, case: str, old: str, new: str, expected: str) -> None:
+    registry = signed.registry()
+    award_id = next(a for a in SIGNED_IDS if registry.awards[a].record.signed.status_index == 1)  # type: ignore[union-attr]
+    path = signed.award_path(award_id)
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, out, _ = signed.cli("validate", "--root", str(signed.root))
+    assert code == 1 and expected in out, out

@@ -401,3 +401,30 @@ def revocations_are_sound(registry: Registry) -> Iterator[Problem]:
             yield loaded.problem(
                 f"revoked_by {loaded.record.revoked_by!r} is not an admin of {org.id}", "revoked_by"
             )
+
+
+@rule
+def signed_awards_are_consistent(registry: Registry) -> Iterator[Problem]:
+    """A signed block holds JSON and a status index no other award of its issuer uses.
+
+    (Whether its key and proofs are good is `microcred verify`'s job.)
+    """
+    seen: dict[tuple[str, int], str] = {}
+    for award_id, loaded in sorted(registry.awards.items()):
+        signed = loaded.record.signed
+        if signed is None:
+            continue
+        slot = (loaded.record.issuer, signed.status_index)
+        if slot in seen:
+            yield loaded.problem(
+                f"status_index {signed.status_index} is also used by award {seen[slot]!r}; revoking one "
+                "would revoke both",
+                "signed", "status_index",
+            )
+        seen.setdefault(slot, award_id)
+        try:
+            document = json.loads(signed.credential)
+        except ValueError:
+            document = None
+        if not isinstance(document, dict):
+            yield loaded.problem("signed.credential is not the JSON text of a credential", "signed", "credential")
