@@ -17,11 +17,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EARNER, SAM, GitRegistry, add_assessment, make_git_registry
 from factories import CREDENTIAL, ISSUER, award_data, write_yaml
 from microcred.keys import SigningKey, generate_key
 from microcred.revoke import revoke_award
 from microcred.signing import sign_registry
+
+from .helpers import EARNER, SAM, GitRegistry, add_assessment, make_git_registry
 
 SEED = bytes(range(32))
 SIGNED = "test-award-1"
@@ -349,7 +350,7 @@ def test_unknown_base_is_a_clear_error(pr: GitRegistry) -> None:
 
 
 def test_not_a_repository(tmp_path: Path) -> None:
-    from conftest import run_cli
+    from .helpers import run_cli
 
     result = run_cli("check-pr", "--base", "main", "--root", tmp_path)
     assert result.code == 1
@@ -418,7 +419,7 @@ def test_registry_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
     (top / "README.md").write_text("hello again\n", encoding="utf-8")
     _edit(top / "registry" / AWARDS / f"{SIGNED}.yaml", "decision: awarded", "decision: not-yet")
     repo.commit("change", email=EARNER)
-    from conftest import run_cli
+    from .helpers import run_cli
 
     result = run_cli("check-pr", "--base", "main", "--root", top / "registry")
     assert result.code == 1

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli
 from factories import ISSUER, RegistryFactory, organisation_data, recognizer_data, write_yaml
+
+from .helpers import run_cli
 
 
 def test_write_then_check(tmp_path: Path) -> None:

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import BOT, EARNER, SAM, GitRegistry, add_assessment, make_git_registry, run_cli
 from factories import ISSUER
+
+from .helpers import BOT, EARNER, SAM, GitRegistry, add_assessment, make_git_registry, run_cli
 
 
 def _publish_key(repo: GitRegistry, keys: Path) -> Path:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EARNER, KIM, SAM, GitRegistry, add_assessment, make_git_registry
 from factories import CREDENTIAL, ISSUER, organisation_data, recognizer_data
+
+from .helpers import EARNER, KIM, SAM, GitRegistry, add_assessment, make_git_registry
 
 
 def _submit(repo: GitRegistry, branch: str = "erin") -> Path:

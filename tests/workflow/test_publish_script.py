@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EARNER, GitRegistry, add_assessment
 from factories import CREDENTIAL, ISSUER
+
+from .helpers import EARNER, GitRegistry, add_assessment
 
 PUBLISH = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "publish.yml"
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
 from factories import RegistryFactory, award_data, credential_data
 from microcred.review import escape, link
+
+from .helpers import run_cli
 
 HOSTILE = "<script>alert(1)</script> [click](javascript:alert(2)) ![img](https://evil.example/x.png) | cell | **bold**"
 

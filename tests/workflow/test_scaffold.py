@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import run_cli
 from factories import CREDENTIAL, ISSUER, RegistryFactory
 from microcred.registry import email_hash
+
+from .helpers import run_cli
 
 EMAIL = "Jordan.Avery@School.example.org"
 EVIDENCE = [
