@@ -422,9 +422,7 @@ def signed_awards_are_consistent(registry: Registry) -> Iterator[Problem]:
                 "signed", "status_index",
             )
         seen.setdefault(slot, award_id)
-        try:
-            document = json.loads(signed.credential)
-        except ValueError:
-            document = None
-        if not isinstance(document, dict):
+        # A cheap shape test keeps validate fast on 100,000 awards; verify parses and checks it all.
+        text = signed.credential.strip()
+        if not (text.startswith("{") and text.endswith("}")):
             yield loaded.problem("signed.credential is not the JSON text of a credential", "signed", "credential")
