@@ -242,3 +242,25 @@ def test_two_assessors_in_two_pull_requests_each_approve_their_own(two_assessors
     assert provenance is not None
     assert provenance["pull_request"] == 2 and provenance["merge_commit"] == merge2
     assert provenance["approved_by"] == ["kim-assessor", "sam-assessor"]
+
+
+def test_a_refused_award_is_withdrawn_and_publishing_resumes(git_registry: GitRegistry) -> None:
+    """Assessments are append-only, so the way out is to withdraw the unsigned award and resubmit."""
+    path = _submit(git_registry)
+    add_assessment(path, "sam-assessor")
+    git_registry.commit("assessment typed in by the earner", email=EARNER)
+    git_registry.merge("erin")
+    assert git_registry.cli("provenance").code == 1
+    git_registry.branch("withdraw")
+    path.unlink()
+    git_registry.commit("Withdraw the submission whose assessment was not the assessor's", email=EARNER)
+    check = git_registry.cli("check-pr", "--base", "main")
+    assert check.code == 0 and "unsigned award withdrawn" in check.err
+    git_registry.merge("withdraw")
+    assert git_registry.cli("provenance").code == 0
+    resubmitted = _submit(git_registry, "erin-again")
+    add_assessment(resubmitted, "sam-assessor")
+    git_registry.commit("assessment", email=SAM)
+    git_registry.merge("erin-again")
+    assert git_registry.cli("provenance").code == 0
+    assert _provenance(resubmitted) is not None

@@ -104,15 +104,17 @@ def provenance_block(p: Provenance) -> str:
 def entering_commits(repo: GitRepo, file: str, wanted: set[tuple[str, int]], head: str = "HEAD") -> dict[
     tuple[str, int], str
 ]:
-    """For each assessment, the commit on main's own (first-parent) line where it entered main: its merge."""
+    """For each assessment, the commit on main's own (first-parent) line where it entered main in its
+    final form (as it is at `head`): the merge that brought it."""
+    final = assessments_at(repo, repo.resolve(head), file) or {}
     entered: dict[tuple[str, int], str] = {}
     for sha in repo.history(file, head, first_parent=True):
         now = assessments_at(repo, sha, file) or {}
         for key in wanted:
-            if key in now and key not in entered:
-                entered[key] = sha
-        if len(entered) == len(wanted):
-            break
+            if key in now and now[key] == final.get(key):
+                entered.setdefault(key, sha)
+            else:
+                entered.pop(key, None)  # changed again later: only the final form counts
     return entered
 
 
@@ -137,15 +139,19 @@ def _trace(
     wanted = {(a.assessor, a.attempt): a for a in award.current_assessments()}
 
     submitted = repo.added_in(file, head)
-    # Walk every commit that touched the file, oldest first: who added or changed each assessment.
-    touched_by: dict[tuple[str, int], list[str]] = {key: [] for key in wanted}
+    # Walk every commit that touched the file, oldest first: the commit that gave each assessment
+    # its final form is the one that counts (an earlier version rewritten by the assessor does not).
+    final = assessments_at(repo, repo.resolve(head), file) or {}
+    written_in: dict[tuple[str, int], str] = {}
     previous: dict[tuple[str, int], Any] = {}
     history = list(repo.history(file, head))
     for sha in history:
         now = assessments_at(repo, sha, file) or {}
         for key in wanted:
             if key in now and now.get(key) != previous.get(key):
-                touched_by[key].append(sha)
+                written_in[key] = sha
+                if now[key] != final.get(key):
+                    written_in.pop(key)  # not the final form yet
         previous = now
     entered = entering_commits(repo, file, set(wanted), head)
     merge = merge_commit(repo, file, set(wanted), head)
@@ -166,11 +172,11 @@ def _trace(
         if person is None:
             problems.append(f"assessor {assessment.assessor!r} is not listed for {org.id}")
             continue
-        commits = touched_by[key]
-        if not commits:
+        written = written_in.get(key)
+        if written is None:
             problems.append(f"cannot find the commit that added the assessment by {person.id!r}")
             continue
-        assessed_commits.append(commits[0])
+        assessed_commits.append(written)
         via = pull_request_of(entered.get(key, merge))
         if via is not None:
             approvers = {h.lower(): h for h in via.approved_by}
@@ -194,13 +200,12 @@ def _trace(
                 "author cannot be confirmed"
             )
             continue
-        for sha in commits:
-            info = repo.info(sha)
-            if info.author_email.lower() != person.git_email.lower():
-                problems.append(
-                    f"the assessment by {person.id!r} was added or changed in commit {sha[:12]} authored by "
-                    f"{info.author_email or 'nobody'}, not by the assessor's {person.git_email}"
-                )
+        info = repo.info(written)
+        if info.author_email.lower() != person.git_email.lower():
+            problems.append(
+                f"the assessment by {person.id!r} was added or changed in commit {written[:12]} authored by "
+                f"{info.author_email or 'nobody'}, not by the assessor's {person.git_email}"
+            )
     if problems:
         return None, problems
     # The completing assessment is the latest one to arrive.
