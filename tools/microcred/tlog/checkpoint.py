@@ -54,7 +54,7 @@ class Checkpoint:
         return "".join(line + "\n" for line in lines)
 
     @classmethod
-    def parse(cls, text: str) -> "Checkpoint":
+    def parse(cls, text: str) -> Checkpoint:
         """Parse a checkpoint note text; NoteError naming the bad line."""
         if not text.endswith("\n"):
             raise NoteError("checkpoint text must end with a newline")

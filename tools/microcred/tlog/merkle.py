@@ -57,7 +57,7 @@ class MemoryTree:
         self.extend(leaf_hashes)
 
     @classmethod
-    def from_entries(cls, entries: Iterable[bytes]) -> "MemoryTree":
+    def from_entries(cls, entries: Iterable[bytes]) -> MemoryTree:
         """The tree over raw entries (each leaf-hashed)."""
         return cls(leaf_hash(e) for e in entries)
 

@@ -56,7 +56,7 @@ class Verifier:
     public_key: bytes
 
     @classmethod
-    def from_public_key(cls, name: str, public_key: bytes) -> "Verifier":
+    def from_public_key(cls, name: str, public_key: bytes) -> Verifier:
         """The verifier for a raw 32-byte Ed25519 public key."""
         if not is_valid_name(name):
             raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
@@ -65,7 +65,7 @@ class Verifier:
         return cls(name, key_id(name, bytes([ALG_ED25519]) + public_key), public_key)
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "Verifier":
+    def from_vkey(cls, vkey: str) -> Verifier:
         """Parse `<name>+<hex key ID>+<base64 key>`; NoteError saying what is wrong."""
         if vkey.startswith("PRIVATE+KEY+"):
             raise NoteError("this is a private signer key, not a verifier key: it reads <name>+<8 hex digits>+<base64 key>")
@@ -112,7 +112,7 @@ class Signer:
     seed: bytes = field(repr=False)
 
     @classmethod
-    def from_seed(cls, name: str, seed: bytes) -> "Signer":
+    def from_seed(cls, name: str, seed: bytes) -> Signer:
         """The signer for a 32-byte Ed25519 seed."""
         if len(seed) != 32:
             raise NoteError(f"an Ed25519 seed is 32 bytes, not {len(seed)}")
@@ -120,7 +120,7 @@ class Signer:
         return cls(name, Verifier.from_public_key(name, public).key_id, seed)
 
     @classmethod
-    def from_skey(cls, skey: str) -> "Signer":
+    def from_skey(cls, skey: str) -> Signer:
         """Parse `PRIVATE+KEY+<name>+<hex key ID>+<base64 seed>`; NoteError saying what is wrong."""
         parts = skey.split("+", 4)
         if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
@@ -143,7 +143,7 @@ class Signer:
         return signer
 
     @classmethod
-    def generate(cls, name: str) -> "Signer":
+    def generate(cls, name: str) -> Signer:
         """A new random key."""
         if not is_valid_name(name):
             raise NoteError(f"key name {name!r} must be non-empty, without spaces or '+'")
