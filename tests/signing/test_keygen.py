@@ -183,3 +183,15 @@ def test_refuses_an_organisation_that_does_not_issue(tmp_path: Path, capsys: pyt
     code, _, err = run_cli(capsys, "keygen", "--issuer", "test-district", "--root", str(root), "--out", str(tmp_path / "k"))
     assert code == 2 and "not an issuer" in err
     assert not (tmp_path / "k").exists()
+
+
+def test_refuses_a_key_file_in_the_git_work_tree_around_the_registry(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "monorepo"
+    (repo / ".git").mkdir(parents=True)  # enough for the check: a work tree's marker
+    root = make_registry(repo / "registry")
+    target = repo / "secrets" / "signing.key"
+    code, _, err = _keygen(capsys, root, "--out", str(target))
+    assert code == 2 and "inside the Git work tree" in err
+    assert not target.exists()

@@ -149,13 +149,31 @@ def load_signing_key(org: str, key_file: Path | None = None, env: Mapping[str, s
     return SigningKey(parse_private_key(value, f"${name}"), f"${name}")
 
 
+def protected_folders(root: Path) -> list[Path]:
+    """Folders a private key must stay out of: the registry and the Git work tree holding it."""
+    folders = [root.resolve()]
+    for parent in [folders[0], *folders[0].parents]:
+        if (parent / ".git").exists():
+            folders.append(parent)
+            break
+    return folders
+
+
+def refuse_inside_repository(path: Path, root: Path) -> None:
+    """UsageError when `path` lies in the registry or its Git work tree."""
+    target = path.expanduser().absolute()
+    for folder in protected_folders(root):
+        if is_inside(target, folder) or is_inside(target.parent, folder):
+            what = "the registry" if folder == protected_folders(root)[0] else "the Git work tree"
+            raise UsageError(
+                f"{path} is inside {what} ({folder}); private keys must never be where Git could commit them"
+            )
+
+
 def write_private_key(path: Path, seed: bytes, *, root: Path) -> None:
-    """Write a private key file: outside the registry at `root`, mode 0600, never over a file."""
+    """Write a private key file: outside the registry and its Git work tree, mode 0600, never over a file."""
     target = path.expanduser()
-    if is_inside(target.absolute(), root) or is_inside(target.parent, root):
-        raise UsageError(
-            f"{path} is inside the registry ({root}); private keys must never be where Git could commit them"
-        )
+    refuse_inside_repository(target, root)
     if target.exists():
         raise UsageError(f"{path} exists; refusing to overwrite a key file")
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..fsutil import is_inside
-from ..keys import env_var_name, generate_key, iso, parse_time, write_private_key
+from ..keys import env_var_name, generate_key, iso, parse_time, refuse_inside_repository, write_private_key
 from ..proof import generate_seed, private_multikey_from_seed
 
 
@@ -37,8 +36,7 @@ def run(args: argparse.Namespace) -> int:
     not_before = parse_time(args.not_before) if args.not_before else None
     if args.out is not None:
         out = args.out.expanduser()
-        if is_inside(out.absolute(), root) or is_inside(out.absolute().parent, root):
-            raise UsageError(f"{args.out} is inside the registry ({root}); keep private keys outside the repository")
+        refuse_inside_repository(out, root)
         if out.exists():
             raise UsageError(f"{args.out} exists; refusing to overwrite a key file")
     seed = generate_seed()
