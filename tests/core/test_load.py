@@ -117,3 +117,15 @@ def test_huge_and_special_numbers_are_problems_not_crashes(tmp_path: Path) -> No
         "r.yaml:57:15: credit_hours: must be less than or equal to 500",
         "r.yaml:58:19: valid_for_months must be a whole number",
     ]
+
+
+def test_model_wide_rules_point_at_the_field_that_breaks_them(tmp_path: Path) -> None:
+    data = organisation_data(admins=[])
+    path = write_yaml(tmp_path / "o.yaml", data)
+    assert problems_of(path, Organisation) == ["r.yaml:8:9: an issuer needs at least one admin"]
+    data = organisation_data(keys=[{
+        "id": "key-2026", "public_key_multibase": "z6Mk" + "a" * 44,
+        "not_before": "2026-01-01T00:00:00Z", "not_after": "2025-01-01T00:00:00Z",
+    }])
+    path = write_yaml(tmp_path / "o.yaml", data)
+    assert problems_of(path, Organisation) == ["r.yaml:26:14: keys[0]: not_after must be later than not_before"]

@@ -14,7 +14,7 @@ import pydantic
 from .errors import LoadError, Problem
 from .ids import SLUG_PATTERN
 from .records import Award, Credential, Organisation, Revocation
-from .records.common import Record
+from .records.common import FieldError, Record
 from .yamlstrict import Positions, YamlProblem, parse
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -180,6 +180,9 @@ def model_problems(
             continue  # the misspelt key above is this field
         else:
             message, at_key = _message(error)
+        cause = (error.get("ctx") or {}).get("error")
+        if isinstance(cause, FieldError):  # a model-wide rule that knows which field broke it
+            loc = loc + cause.loc
         line, column = positions.locate(loc[:-1] if at_key and loc[-1:] == (_KEY_MARK,) else loc, key=at_key)
         problems.append(Problem(display, line, column, message))
     return problems

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import EmailHash, GitHubHandle, IsoDate, IsoDateTime, Line, LongText, Record, Salt, Slug, Url
+from .common import EmailHash, FieldError, GitHubHandle, IsoDate, IsoDateTime, Line, LongText, Record, Salt, Slug, Url
 
 Visibility = Literal["public", "unlisted", "private"]
 Decision = Literal["awarded", "not-yet"]
@@ -34,17 +34,21 @@ class Recipient(Record):
         if self.visibility == "private":
             named = [f for f in ("name", "portfolio", "github") if getattr(self, f) is not None]
             if named:
-                raise ValueError(
+                raise FieldError(
                     f"a private award carries no personal data; remove {', '.join(named)} "
-                    "(or choose visibility unlisted)"
+                    "(or choose visibility unlisted)",
+                    named[0],
                 )
             if self.mentor:
-                raise ValueError("a private award cannot offer to mentor; choose visibility public")
+                raise FieldError("a private award cannot offer to mentor; choose visibility public", "mentor")
         else:
             if self.name is None:
-                raise ValueError(f"a {self.visibility} award needs the earner's display name")
+                raise FieldError(f"a {self.visibility} award needs the earner's display name", "visibility")
         if self.visibility == "unlisted" and (self.portfolio is not None or self.mentor):
-            raise ValueError("an unlisted award is not listed anywhere; remove portfolio and mentor")
+            raise FieldError(
+                "an unlisted award is not listed anywhere; remove portfolio and mentor",
+                "portfolio" if self.portfolio is not None else "mentor",
+            )
         return self
 
 

@@ -123,6 +123,17 @@ Salt = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16,64}$"), Field(des
 Hours = Annotated[float, Field(gt=0, le=500, description="Credit hours.")]
 
 
+class FieldError(ValueError):
+    """A rule of a whole model broken at one of its fields; `loc` (relative to the model) says where.
+
+    The loader points the problem at that field's line instead of at the start of the model.
+    """
+
+    def __init__(self, message: str, *loc: str | int) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class Record(BaseModel):
     """Base of every model: strict types, no unknown fields, immutable once loaded."""
 

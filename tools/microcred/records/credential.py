@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import Hours, Line, LongText, Record, Slug, Url
+from .common import FieldError, Hours, Line, LongText, Record, Slug, Url
 
 EvidenceKind = Literal["video", "document", "student-work", "reflection", "link", "image", "data", "lesson-plan"]
 
@@ -43,9 +43,9 @@ class EvidenceRequirement(Record):
     @model_validator(mode="after")
     def _bounds(self) -> "EvidenceRequirement":
         if self.min_items > self.max_items:
-            raise ValueError("min_items is larger than max_items")
+            raise FieldError("min_items is larger than max_items", "min_items")
         if self.min_words and self.max_words and self.min_words > self.max_words:
-            raise ValueError("min_words is larger than max_words")
+            raise FieldError("min_words is larger than max_words", "min_words")
         return self
 
 
@@ -85,25 +85,30 @@ class Rubric(Record):
     def _consistent(self) -> "Rubric":
         level_ids = [lv.id for lv in self.levels]
         if len(set(level_ids)) != len(level_ids):
-            raise ValueError("two levels share an id")
+            raise FieldError("two levels share an id", "levels")
         scores = [lv.score for lv in self.levels]
         if scores != sorted(scores) or len(set(scores)) != len(scores):
-            raise ValueError("levels must be listed from lowest to highest score, each score different")
+            raise FieldError("levels must be listed from lowest to highest score, each score different", "levels")
         if self.passing.every_criterion_at_least not in level_ids:
-            raise ValueError(
+            raise FieldError(
                 f"passing.every_criterion_at_least names {self.passing.every_criterion_at_least!r}, "
-                f"which is not a level (levels: {', '.join(level_ids)})"
+                f"which is not a level (levels: {', '.join(level_ids)})",
+                "passing", "every_criterion_at_least",
             )
         criterion_ids = [c.id for c in self.criteria]
         if len(set(criterion_ids)) != len(criterion_ids):
-            raise ValueError("two criteria share an id")
-        for c in self.criteria:
+            raise FieldError("two criteria share an id", "criteria")
+        for i, c in enumerate(self.criteria):
             missing = [lv for lv in level_ids if lv not in c.descriptors]
             extra = [k for k in c.descriptors if k not in level_ids]
             if missing:
-                raise ValueError(f"criterion {c.id!r} has no descriptor for level {missing[0]!r}")
+                raise FieldError(
+                    f"criterion {c.id!r} has no descriptor for level {missing[0]!r}", "criteria", i, "descriptors"
+                )
             if extra:
-                raise ValueError(f"criterion {c.id!r} describes unknown level {extra[0]!r}")
+                raise FieldError(
+                    f"criterion {c.id!r} describes unknown level {extra[0]!r}", "criteria", i, "descriptors", extra[0]
+                )
         return self
 
     def level(self, level_id: str) -> Level | None:
@@ -154,21 +159,30 @@ class Credential(Record):
     def _shape(self) -> "Credential":
         if self.requires:
             if self.evidence or self.rubric:
-                raise ValueError("a stack (requires) is earned by its components; give it no evidence or rubric")
+                raise FieldError(
+                    "a stack (requires) is earned by its components; give it no evidence or rubric",
+                    "evidence" if self.evidence else "rubric",
+                )
             return self
         if not self.evidence:
-            raise ValueError("a credential needs at least one evidence requirement")
+            raise FieldError("a credential needs at least one evidence requirement", "evidence")
         if self.rubric is None:
             raise ValueError("a credential needs a rubric")
         ids = [e.id for e in self.evidence]
         if len(set(ids)) != len(ids):
-            raise ValueError("two evidence requirements share an id")
-        for c in self.rubric.criteria:
-            for ev in c.evidence:
+            raise FieldError("two evidence requirements share an id", "evidence")
+        for i, c in enumerate(self.rubric.criteria):
+            for j, ev in enumerate(c.evidence):
                 if ev not in ids:
-                    raise ValueError(f"rubric criterion {c.id!r} reads evidence {ev!r}, which is not required")
+                    raise FieldError(
+                        f"rubric criterion {c.id!r} reads evidence {ev!r}, which is not required",
+                        "rubric", "criteria", i, "evidence", j,
+                    )
         if self.require_student_outcomes and not any(e.student_outcomes for e in self.evidence):
-            raise ValueError("require_student_outcomes is set but no evidence requirement has student_outcomes")
+            raise FieldError(
+                "require_student_outcomes is set but no evidence requirement has student_outcomes",
+                "require_student_outcomes",
+            )
         return self
 
     @property

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import Email, GitHubHandle, Hours, IsoDateTime, Line, LongText, Record, Slug, Url
+from .common import Email, FieldError, GitHubHandle, Hours, IsoDateTime, Line, LongText, Record, Slug, Url
 
 MULTIKEY_PATTERN = r"^z6Mk[1-9A-HJ-NP-Za-km-z]{44}$"
 
@@ -50,7 +50,7 @@ class PublicKey(Record):
     @model_validator(mode="after")
     def _window_is_ordered(self) -> "PublicKey":
         if self.not_after is not None and self.not_after <= self.not_before:
-            raise ValueError("not_after must be later than not_before")
+            raise FieldError("not_after must be later than not_before", "not_after")
         return self
 
 
@@ -94,9 +94,9 @@ class Organisation(Record):
     @model_validator(mode="after")
     def _roles_fit_kind(self) -> "Organisation":
         if self.recognitions and "recognizer" not in self.kind:
-            raise ValueError("has recognitions but 'recognizer' is not in kind")
+            raise FieldError("has recognitions but 'recognizer' is not in kind", "kind")
         if "issuer" in self.kind and not self.admins:
-            raise ValueError("an issuer needs at least one admin")
+            raise FieldError("an issuer needs at least one admin", "admins")
         return self
 
     def assessor(self, person_id: str) -> Assessor | None:
