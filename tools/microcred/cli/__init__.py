@@ -23,7 +23,7 @@ def _optional_verbs() -> list[ModuleType]:
     import importlib
 
     found = []
-    for name in ("keys", "sign", "verify", "revoke", "site", "workflow", "scaffold"):
+    for name in ("keys", "sign", "verify", "revoke", "site", "workflow", "scaffold", "log"):
         try:
             found.append(importlib.import_module(f"{__name__}.{name}"))
         except ModuleNotFoundError as err:

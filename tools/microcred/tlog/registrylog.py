@@ -245,7 +245,7 @@ def sign_checkpoint(root: Path, skey_text: str, urls: SiteUrls) -> str:
 
 def keygen(root: Path, out: Path, origin: str) -> Verifier:
     """Create the log key: the private key to `out` (outside the repository), the public key to log/log.vkey."""
-    if is_inside(out, root):
+    if is_inside(out.absolute(), root) or is_inside(out.absolute().parent, root):
         raise UsageError(f"{out} is inside the repository; keep the private log key outside it")
     if out.exists():
         raise UsageError(f"{out} already exists; refusing to overwrite a key")
