@@ -266,8 +266,11 @@ def test_rebuild_after_one_new_award_renders_one_page(tmp_path: Path) -> None:
     data = yaml.safe_load(src.read_text(encoding="utf-8"))
     data["id"] = "test-award-new"
     (src.parent / "test-award-new.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    portfolio = site_dir / URLS.portfolio("erin-earner") / "index.html"
+    assert "test-award-new" not in portfolio.read_text(encoding="utf-8")
     after = build_site(root, site_dir)
     assert after.stats.rendered == 1 and after.stats.pages == first.stats.pages + 1
+    assert "awards/test-award-new/" in portfolio.read_text(encoding="utf-8")  # its portfolio was re-rendered
     (src.parent / "test-award-new.yaml").unlink()
     removed = build_site(root, site_dir)
     assert removed.stats.removed == 1 and not (site_dir / "awards" / "test-award-new").exists()

@@ -79,8 +79,9 @@ def write_output(path: Path, data: str | bytes) -> bool:
 def _code_version() -> str:
     """Changes whenever the template or this module changes, so old pages are re-rendered."""
     h = hashlib.sha256()
-    for path in (TEMPLATES / "award.html", TEMPLATES / "standalone.html", Path(__file__),
-                 Path(__file__).with_name("badges.py")):
+    for path in (TEMPLATES / "award.html", TEMPLATES / "standalone.html", TEMPLATES / "portfolio.html",
+                 TEMPLATES / "pages" / "_macros.j2", Path(__file__), Path(__file__).with_name("badges.py"),
+                 Path(__file__).with_name("pages.py")):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 

@@ -8,8 +8,10 @@ those blocks are written relative to the page (mkdocs does not rewrite links ins
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -119,6 +121,7 @@ class PageBuilder:
         self.env.globals["urls"] = urls
         self.org_names = {o.id: o.name for o in data.issuers}
         self.hours_of = {c.ref: data.hours_for(c) for c in data.credentials}
+        self._keys: dict[str, bytes] = {}
 
     def render(self, template: str, **context: Any) -> str:
         """Render one template."""
@@ -219,6 +222,54 @@ class PageBuilder:
             uri, self.page("pages/portfolios.md.j2", "Portfolios", ("navigation",), root=root_of(uri), people=people), "Portfolios", "portfolios"
         )
 
+    def portfolio_fingerprint(self, slug: str, views: list[AwardView], version: str) -> str:
+        """Hash of everything a portfolio page and its transcripts are made from."""
+        h = hashlib.sha256(f"{version}\0{slug}\0".encode())
+        for v in views:
+            h.update(v.award.model_dump_json().encode("utf-8"))
+            h.update(self._credential_key(v.award.credential_ref, v.credential))
+        h.update(self._stacks_key())
+        return h.hexdigest()[:32]
+
+    def _credential_key(self, ref: str, credential: Credential | None) -> bytes:
+        key = self._keys.get(ref)
+        if key is None:
+            recognitions = [(o.name, o.id, r.model_dump_json()) for o, r in self.data.registry.recognitions_of(ref)]
+            issuer = self.data.registry.organisation(ref.split("/")[0])
+            raw = repr((credential.model_dump_json() if credential else "", recognitions, issuer.name if issuer else ""))
+            key = self._keys[ref] = hashlib.sha256(raw.encode("utf-8")).digest()
+        return key
+
+    def _stacks_key(self) -> bytes:
+        if "\0stacks" not in self._keys:
+            stacks = [(c.ref, c.title, c.requires) for c in self.data.credentials if c.is_stack]
+            self._keys["\0stacks"] = hashlib.sha256(repr(stacks).encode("utf-8")).digest()
+        return self._keys["\0stacks"]
+
+    def write_portfolios(self, site_dir: Path, look: dict[str, Any], version: str) -> tuple[int, int]:
+        """Write every portfolio whose inputs changed; remove portfolios that are gone.
+
+        Returns (portfolios, rendered)."""
+        from .awards import AwardPages, write_output
+
+        portfolios = self.data.portfolios()
+        rendered = 0
+        salt = version + repr(sorted((k, str(v)) for k, v in look.items()))
+        for slug, views in portfolios.items():
+            fingerprint = self.portfolio_fingerprint(slug, views, salt)
+            page = site_dir / self.urls.portfolio(slug) / "index.html"
+            if AwardPages.existing_fingerprint(page) == fingerprint:
+                continue
+            for site_path, data in self.portfolio_files(slug, views, {**look, "fingerprint": fingerprint}):
+                write_output(site_dir / site_path, data)
+            rendered += 1
+        folder = site_dir / "portfolios"
+        if folder.is_dir():
+            for entry in folder.iterdir():
+                if entry.is_dir() and entry.name not in portfolios:
+                    shutil.rmtree(entry)
+        return len(portfolios), rendered
+
     def portfolio_files(self, slug: str, views: list[AwardView], look: dict[str, Any]) -> Iterator[tuple[str, bytes]]:
         """An earner's portfolio page and its transcript files, as (site path, bytes).
 
@@ -238,8 +289,7 @@ class PageBuilder:
                 if have:
                     stacks.append((c, have, len(c.requires)))
         html = self.env.get_template("portfolio.html").render(
-            **look,
-            fingerprint="",
+            **{"fingerprint": "", **look},
             noindex=False,
             root=root_of(site_path + "index.md"),
             page_url=self.urls.url(site_path),

@@ -78,6 +78,7 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
         self.generated: list[GeneratedPage] = []
         self.stats: AwardPageStats | None = None
         self.timings: dict[str, float] = {}
+        self.portfolio_stats: tuple[int, int] = (0, 0)
 
     # -- config ----------------------------------------------------------------------------------
 
@@ -197,26 +198,26 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
     # -- after mkdocs -----------------------------------------------------------------------------
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
-        """Move last build's award folders aside so mkdocs' clean does not delete them."""
+        """Move last build's award and portfolio folders aside so mkdocs' clean does not delete them;
+        on_post_build puts them back and re-renders only what changed."""
         if not self.config.incremental:
             return
-        awards, stash = _award_dirs(config)
+        site_dir, stash = _keep_dirs(config)
         if stash.exists():
-            shutil.rmtree(stash) if awards.exists() else None
-        if awards.is_dir() and not stash.exists():
-            os.replace(awards, stash)
+            # Left by a build that stopped half-way: keep it only if the site lost its folders.
+            if any((site_dir / name).exists() for name in KEEP_FOLDERS):
+                shutil.rmtree(stash)
+        for name in KEEP_FOLDERS:
+            if (site_dir / name).is_dir() and not (stash / name).exists():
+                stash.mkdir(parents=True, exist_ok=True)
+                os.replace(site_dir / name, stash / name)
 
     def on_post_build(self, config: MkDocsConfig) -> None:
         """Write published documents and award pages."""
         assert self.registry is not None and self.data is not None and self.urls is not None
         started = time.perf_counter()
         site_dir = Path(config.site_dir)
-        awards, stash = _award_dirs(config)
-        if stash.is_dir():
-            if awards.exists():
-                shutil.rmtree(stash)
-            else:
-                os.replace(stash, awards)
+        _restore_kept(config)
         keep: set[str] = set()
         try:
             from ..publish import iter_published
@@ -239,17 +240,14 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
         self.timings["awards"] = self.stats.seconds
         started = time.perf_counter()
         assert self.builder is not None
-        base = pages.look_context()
-        for slug, views in self.data.portfolios().items():
-            for site_path, data in self.builder.portfolio_files(slug, views, base):
-                write_output(site_dir / site_path, data)
+        self.portfolio_stats = self.builder.write_portfolios(site_dir, pages.look_context(), pages.version)
         self.timings["portfolios"] = time.perf_counter() - started
         log.info(
             f"microcred: {self.stats.pages} award pages ({self.stats.rendered} rendered, "
             f"{self.stats.skipped} unchanged, {self.stats.removed} removed) in {self.stats.seconds:.2f}s; "
             f"{written} documents written in {self.timings['publish']:.2f}s; registry loaded in "
-            f"{self.timings['load']:.2f}s, pages generated in {self.timings['pages']:.2f}s, portfolios in "
-            f"{self.timings['portfolios']:.2f}s"
+            f"{self.timings['load']:.2f}s, pages generated in {self.timings['pages']:.2f}s, "
+            f"{self.portfolio_stats[0]} portfolios ({self.portfolio_stats[1]} rendered) in {self.timings['portfolios']:.2f}s"
         )
 
 
@@ -263,9 +261,30 @@ def _pages_in(items: list[Any]) -> list[Page]:
     return out
 
 
-def _award_dirs(config: MkDocsConfig) -> tuple[Path, Path]:
+KEEP_FOLDERS = ("awards", "portfolios")
+
+
+def _keep_dirs(config: MkDocsConfig) -> tuple[Path, Path]:
     site_dir = Path(config.site_dir).resolve()
-    return site_dir / "awards", site_dir.parent / f".{site_dir.name}.microcred-awards"
+    return site_dir, site_dir.parent / f".{site_dir.name}.microcred-keep"
+
+
+def _restore_kept(config: MkDocsConfig) -> None:
+    """Put the folders on_pre_build moved aside back, under what mkdocs has just written."""
+    site_dir, stash = _keep_dirs(config)
+    if not stash.is_dir():
+        return
+    for name in KEEP_FOLDERS:
+        src, dst = stash / name, site_dir / name
+        if not src.is_dir():
+            continue
+        if not dst.exists():
+            os.replace(src, dst)
+            continue
+        for entry in src.iterdir():  # mkdocs wrote e.g. portfolios/index.html: keep its version
+            if not (dst / entry.name).exists():
+                os.replace(entry, dst / entry.name)
+    shutil.rmtree(stash)
 
 
 def _inside(path: Path, parent: Path) -> bool:
