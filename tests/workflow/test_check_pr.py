@@ -46,7 +46,11 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     sign_registry(root, {ISSUER: key})
     revoke_award(root, REVOKED, "Evidence was not the earner's own work.", "ada-admin")
     sign_registry(root, {ISSUER: key})
-    repo.commit("Published: signed, revoked, status list")
+    for argv in (("log", "keygen", "--out", root.parent / "log.key"), ("log", "append"),
+                 ("log", "checkpoint", "--key-file", root.parent / "log.key")):
+        result = repo.cli(*argv)
+        assert result.code == 0, result.out + result.err
+    repo.commit("Published: signed, revoked, status list, transparency log")
     assert repo.cli("validate").code == 0
     return root
 
@@ -184,6 +188,15 @@ def move_the_site(repo: GitRegistry) -> None:
     _edit(repo.path("mkdocs.yml"), "https://registry.example.org/", "https://new-home.example.org/")
 
 
+def edit_the_log(repo: GitRegistry) -> None:
+    entries = repo.path("log/entries.jsonl")
+    entries.write_text(entries.read_text(encoding="utf-8") + entries.read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def replace_the_log_key(repo: GitRegistry) -> None:
+    _edit(repo.path("log/log.vkey"), "+", "-", )
+
+
 def symlink_record(repo: GitRegistry) -> None:
     os.symlink("/etc/passwd", repo.path(f"{AWARDS}/test-award-link.yaml"))
 
@@ -223,6 +236,8 @@ REFUSED = {
     "changes-assessed-evidence-without-new-attempt": Refused(
         change_assessed_evidence, f"{AWARDS}/{NOT_YET}.yaml", "sets submission.attempt to 2"
     ),
+    "edits-the-transparency-log": Refused(edit_the_log, "log/entries.jsonl", "written only by CI on main"),
+    "replaces-the-log-key": Refused(replace_the_log_key, "log/log.vkey", "the log's public key is permanent"),
     "moves-the-site-under-signed-awards": Refused(move_the_site, "mkdocs.yml", "changes site_url"),
     "adds-a-symbolic-link": Refused(symlink_record, f"{AWARDS}/test-award-link.yaml", "symbolic links"),
 }

@@ -25,9 +25,13 @@ def _publish_key(repo: GitRegistry, keys: Path) -> Path:
                       "--out", key_file)
     assert result.code == 0, result.out + result.err
     assert key_file.exists() and not str(key_file).startswith(str(repo.root))
-    repo.commit("Publish the signing key")
+    log_key = keys / "log.key"
+    result = repo.cli("log", "keygen", "--out", log_key)
+    assert result.code == 0, result.out + result.err
+    repo.commit("Publish the signing key and the transparency log's key")
     check = repo.cli("check-pr", "--base", "main")
     assert check.code == 0, check.out
+    assert "transparency log key published" in check.err
     repo.merge("admin-key")
     return key_file
 
@@ -79,6 +83,11 @@ def test_submission_assessment_merge_provenance_sign_verify(tmp_path: Path) -> N
     signed = repo.cli("sign", "--issuer", ISSUER, "--key-file", key_file)
     assert signed.code == 0, signed.out + signed.err
     assert "signed:" in award_file.read_text(encoding="utf-8")
+    assert repo.cli("log", "append").code == 0
+    checkpoint = repo.cli("log", "checkpoint", "--key-file", tmp_path / "log.key")
+    assert checkpoint.code == 0, checkpoint.out + checkpoint.err
+    logged = repo.cli("log", "check")
+    assert logged.code == 0, logged.out + logged.err
     repo.commit("Sign awards [skip ci]", email=BOT)
 
     verified = repo.cli("verify", "--all")

@@ -73,12 +73,12 @@ def test_only_the_sign_step_reads_keys() -> None:
     for job, step in _steps(workflow):
         if "secrets." in json.dumps(step):
             with_secrets.append((job, step.get("name")))
-    assert with_secrets == [("sign", "Sign")]
+    assert with_secrets == [("sign", "Sign, and log what was signed")]
     for name, job in workflow["jobs"].items():
         assert "secrets." not in json.dumps({k: v for k, v in job.items() if k != "steps"}), name
     assert workflow["jobs"]["sign"]["environment"] == "signing"
-    sign_env = next(step for _, step in _steps(workflow) if step.get("name") == "Sign")["env"]
-    assert all(key.startswith("MICROCRED_SIGNING_KEY_") for key in sign_env)
+    sign_env = next(step for _, step in _steps(workflow) if step.get("name", "").startswith("Sign"))["env"]
+    assert all(key.startswith("MICROCRED_SIGNING_KEY_") or key == "MICROCRED_LOG_KEY" for key in sign_env)
 
 
 def test_publish_permissions_are_minimal_per_job() -> None:

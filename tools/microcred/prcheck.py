@@ -272,6 +272,18 @@ class _Check:
                     )
         return f"credential revised (version {old_version} -> {new_version})"
 
+    # -- the transparency log -------------------------------------------------------------------
+
+    def transparency_log(self, change: Change, rel: str) -> str:
+        if rel == "log/log.vkey" and change.status == "A":
+            return "transparency log key published"
+        if rel == "log/log.vkey":
+            self.fail(rel, "the log's public key is permanent: checkpoints signed with it must keep verifying")
+            return "transparency log key changed"
+        self.fail(rel, "the transparency log is written only by CI on main (`microcred log append`, "
+                       "`microcred log checkpoint`); leave log/ out of pull requests")
+        return "transparency log changed"
+
     # -- the site ------------------------------------------------------------------------------
 
     def site_config(self, change: Change, rel: str) -> str:
@@ -426,6 +438,8 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
             kind = check.credential(change, rel, m.group("org"), m.group("slug"), m.group("version"))
         elif m := _ISSUER.match(rel):
             kind = check.organisation(change, rel, m.group("org"))
+        elif rel.startswith("log/"):
+            kind = check.transparency_log(change, rel)
         elif rel == "mkdocs.yml":
             kind = check.site_config(change, rel)
         elif _STATUS_LIST.match(rel):
