@@ -62,7 +62,7 @@ def test_keygen_refuses_inside_the_repository_and_a_wrong_name(tmp_path: Path, c
     assert code == 2 and "inside the repository" in err
     code, _, err = c.log("keygen", "--out", str(c.key), "--name", "other.example/log")
     assert code == 2 and "registry.example.org/log" in err
-    code, out, _ = c.log("keygen", "--out", str(c.key), "--name", "registry.example.org/log")
+    code, _, _ = c.log("keygen", "--out", str(c.key), "--name", "registry.example.org/log")
     assert code == 0 and (c.root / VKEY).read_text().startswith("registry.example.org/log+")
 
 

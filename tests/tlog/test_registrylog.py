@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from microcred.errors import UsageError
 from microcred.registry import load_registry
@@ -314,3 +318,40 @@ def test_previous_sizes_keep_old_partial_tiles(repo: Repo) -> None:
     repo.checkpoint()
     paths = {p for p, _ in iter_published(repo.root, repo.urls, previous_sizes=[3])}
     assert {"log/tile/0/000.p/3", "log/tile/0/000.p/4", "log/tile/entries/000.p/3"} <= paths
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True),
+    st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True),
+    st.integers(min_value=1, max_value=1_000_000),
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+def test_fast_serialisation_is_exactly_jcs(award: str, slug: str, version: int, moment: datetime) -> None:
+    entry = LogEntry(award, "org-1", f"org-1/{slug}", version, hashlib.sha256(award.encode()).hexdigest(),
+                     moment.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    assert entry.to_bytes() == rfc8785.dumps(dataclasses.asdict(entry))
+    assert LogEntry.parse(entry.to_bytes()) == entry
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        pytest.param(b"not json", "not JSON", id="not-json"),
+        pytest.param(b"[1]", "not a JSON object", id="array"),
+        pytest.param(b'{"award":"a"}', "wrong fields", id="missing-fields"),
+        pytest.param(b'{"award":"a","credential":"o/c","issuer":"o","sha256":"' + b"0" * 64
+                     + b'","signed_at":"2026-01-01T00:00:00Z","version":true}', "positive integer", id="bool-version"),
+        pytest.param(b'{"award":"a","credential":"x/c","issuer":"o","sha256":"' + b"0" * 64
+                     + b'","signed_at":"2026-01-01T00:00:00Z","version":1}', "<issuer>/<slug>", id="foreign-credential"),
+        pytest.param(b'{"award":"a","credential":"o/c","issuer":"o","sha256":"' + b"0" * 63
+                     + b'","signed_at":"2026-01-01T00:00:00Z","version":1}', "64 lower-case hex", id="short-sha"),
+        pytest.param(b'{"award":"a","credential":"o/c","issuer":"o","sha256":"' + b"0" * 64
+                     + b'","signed_at":"2026-13-01T00:00:00Z","version":1}', "not a real time", id="month-13"),
+        pytest.param(b'{"version":1,"award":"a","credential":"o/c","issuer":"o","sha256":"' + b"0" * 64
+                     + b'","signed_at":"2026-01-01T00:00:00Z"}', "canonical JCS", id="unsorted-keys"),
+    ],
+)
+def test_malformed_entries_are_refused(line: bytes, reason: str) -> None:
+    with pytest.raises(LogError, match=reason):
+        LogEntry.parse(line)

@@ -56,6 +56,7 @@ DEFAULT_TOLERANCE = timedelta(hours=1)
 
 _FIELDS = ("award", "issuer", "credential", "version", "sha256", "signed_at")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_PLAIN = re.compile(r"^[A-Za-z0-9:/._-]*$")
 _ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
 
@@ -91,6 +92,14 @@ class LogEntry:
 
     def to_bytes(self) -> bytes:
         """The entry as JCS (RFC 8785) JSON: the leaf data."""
+        texts = (self.award, self.credential, self.issuer, self.sha256, self.signed_at)
+        if type(self.version) is int and 0 <= self.version < 2**53 and all(_PLAIN.match(t) for t in texts):
+            # Only [A-Za-z0-9:/._-] and a safe integer: these sorted keys with no spaces are already
+            # JCS, written directly (the general canonicaliser costs 50 µs an entry at 100,000).
+            return (
+                f'{{"award":"{self.award}","credential":"{self.credential}","issuer":"{self.issuer}",'
+                f'"sha256":"{self.sha256}","signed_at":"{self.signed_at}","version":{self.version}}}'
+            ).encode("ascii")
         return bytes(rfc8785.dumps(asdict(self)))
 
     @property
@@ -117,7 +126,8 @@ class LogEntry:
         for name in ("award", "issuer", "credential", "sha256", "signed_at"):
             if not isinstance(data[name], str):
                 raise LogError(f"entry field {name} must be a string")
-        if not isinstance(data["version"], int) or isinstance(data["version"], bool) or data["version"] < 1:
+        version = data["version"]
+        if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= 1_000_000:
             raise LogError("entry field version must be a positive integer")
         if not is_slug(data["award"]) or not is_slug(data["issuer"]):
             raise LogError("entry award and issuer must be slugs")

@@ -177,11 +177,13 @@ def build_tiles(entries: Sequence[bytes], tree: MemoryTree | None = None) -> Ite
 Fetch = Callable[[str], bytes]
 
 
-def _perfect_root(hashes: list[bytes]) -> bytes:
-    """Root of a perfect subtree given its 2**k bottom hashes."""
-    while len(hashes) > 1:
-        hashes = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
-    return hashes[0]
+def _tile_levels(hashes: list[bytes]) -> list[list[bytes]]:
+    """Every complete node inside a tile: [bottom hashes, their parents, ...] (built once per tile)."""
+    levels = [hashes]
+    while len(levels[-1]) >= 2:
+        below = levels[-1]
+        levels.append([node_hash(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)])
+    return levels
 
 
 class TileHashReader:
@@ -198,13 +200,13 @@ class TileHashReader:
         self.root = root
         self.fetch = fetch
         self.fetched: list[str] = []
-        self._tiles: dict[tuple[int, int], list[bytes]] = {}
+        self._tiles: dict[tuple[int, int], list[list[bytes]]] = {}
         if size == 0:
             if root != EMPTY_ROOT:
                 raise TileError("a checkpoint of size 0 must have the empty root")
             return
         for tile in partial_tiles_for_size(size):
-            self._tiles[(tile.level, tile.index)] = self._read(tile)
+            self._tiles[(tile.level, tile.index)] = _tile_levels(self._read(tile))
         try:
             computed = tree_hash(self, size)
         except (TileError, ProofError) as err:
@@ -226,7 +228,8 @@ class TileHashReader:
             raise TileError(f"{tile.path} is {len(data)} bytes, expected {tile.width * HASH_SIZE}")
         return [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
 
-    def _tile(self, level: int, index: int) -> list[bytes]:
+    def _tile(self, level: int, index: int) -> list[list[bytes]]:
+        """The authenticated tile, as its internal levels (levels[0]: the tile's own hashes)."""
         key = (level, index)
         cached = self._tiles.get(key)
         if cached is not None:
@@ -235,16 +238,16 @@ class TileHashReader:
         if index >= self.size >> shift:
             # Partial tiles were all read (and checked against the root) at creation.
             raise TileError(f"no tile at level {level}, index {index} in a tree of {self.size} entries")
-        hashes = self._read(Tile(level, index))
+        levels = _tile_levels(self._read(Tile(level, index)))
         expected = self._stored(level + 1, index)
-        if _perfect_root(hashes) != expected:
+        if levels[TILE_HEIGHT][0] != expected:
             raise TileError(f"{Tile(level, index).path} does not match the tree the checkpoint signs")
-        self._tiles[key] = hashes
-        return hashes
+        self._tiles[key] = levels
+        return levels
 
     def _stored(self, level: int, index: int) -> bytes:
         """Hash `index` of tile level `level` (tree level 8 * level)."""
-        return self._tile(level, index >> TILE_HEIGHT)[index % TILE_WIDTH]
+        return self._tile(level, index >> TILE_HEIGHT)[0][index % TILE_WIDTH]
 
     def subtree_hash(self, level: int, index: int) -> bytes:
         """Hash of the 2**level entries starting at entry index * 2**level."""
@@ -252,9 +255,8 @@ class TileHashReader:
             raise ProofError(f"no complete subtree at level {level}, index {index} in a tree of {self.size}")
         tile_level, sub = divmod(level, TILE_HEIGHT)
         first = index << sub
-        hashes = self._tile(tile_level, first >> TILE_HEIGHT)
-        offset = first % TILE_WIDTH
-        return _perfect_root(hashes[offset : offset + (1 << sub)])
+        levels = self._tile(tile_level, first >> TILE_HEIGHT)
+        return levels[sub][(first % TILE_WIDTH) >> sub]
 
     def entries(self, start: int, end: int) -> list[bytes]:
         """Entries [start, end) from the entry bundles, each checked against the level 0 tiles."""
