@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import resource
 import shutil
@@ -67,7 +68,8 @@ _STATS = re.compile(r"microcred: (\d+) award pages \((\d+) rendered, (\d+) uncha
 
 def build(root: Path, site: Path) -> dict[str, float]:
     """`microcred build` in a child process: wall time, peak RSS, the plugin's award-page counts."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "microcred", "build", "--root", str(root), "--site-dir", str(site)],
@@ -77,11 +79,14 @@ def build(root: Path, site: Path) -> dict[str, float]:
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"build failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kib = usage.ru_maxrss
+    cpu = usage.ru_utime + usage.ru_stime - cpu_before
     m = _STATS.search(proc.stderr)
     assert m, proc.stderr[-2000:]
     return {
         "wall_s": wall,
+        "cpu_s": cpu,  # user + sys of the build and its workers: steadier than wall time on a busy machine
         "peak_rss_mib": max(peak_kib, before) / 1024,  # ru_maxrss of children: the largest child so far
         "award_pages": int(m.group(1)),
         "rendered": int(m.group(2)),
@@ -134,11 +139,13 @@ def run(base: Path, awards: int) -> dict[str, float]:
         "awards": awards,
         "sign_all_s": sign_s,
         "build_s": full["wall_s"],
+        "build_cpu_s": full["cpu_s"],
         "build_award_pages_s": full["award_pages_s"],
         "peak_rss_mib": full["peak_rss_mib"],
         "site_mib": site_bytes / 2**20,
         **sizes,
         "rebuild_one_new_s": again["wall_s"],
+        "rebuild_cpu_s": again["cpu_s"],
         "rebuild_rendered": again["rendered"],
         "rebuild_unchanged": again["unchanged"],
         "rebuild_award_pages_s": again["award_pages_s"],
@@ -167,10 +174,12 @@ def main() -> None:
     for r in results:
         n = int(r["awards"])
         print(
-            f"{n:>6} awards: build {r['build_s']:.1f}s (award pages {r['build_award_pages_s']:.1f}s), "
+            f"{n:>6} awards: build {r['build_s']:.1f}s wall, {r['build_cpu_s']:.1f}s CPU "
+            f"(award pages {r['build_award_pages_s']:.1f}s), "
             f"peak RSS {r['peak_rss_mib']:.0f} MiB, page+JSON {r['page_plus_json_median_b'] / 1024:.1f} KB median "
             f"({r['page_plus_json_max_b'] / 1024:.1f} max; folder with baked badges {r['folder_median_b'] / 1024:.1f} KB), "
-            f"rebuild after one new award {r['rebuild_one_new_s']:.1f}s ({int(r['rebuild_rendered'])} page rendered)"
+            f"rebuild after one new award {r['rebuild_one_new_s']:.1f}s wall, {r['rebuild_cpu_s']:.1f}s CPU "
+            f"({int(r['rebuild_rendered'])} award page rendered); load average {os.getloadavg()[0]:.1f}"
         )
         if n >= 10000 and r["build_s"] > BUDGET_10K_S * n / 10000:
             print(f"  OVER BUDGET: {BUDGET_10K_S * n / 10000:.0f}s for {n} awards")
