@@ -36,7 +36,13 @@ except ImportError:  # not installed with `pip install -e .`: use the source tre
 
 from microcred.fsutil import write_atomic
 from microcred.tlog.checkpoint import open_checkpoint
-from microcred.tlog.merkle import consistency_proof, inclusion_proof, leaf_hash, verify_consistency, verify_inclusion
+from microcred.tlog.merkle import (
+    consistency_proof,
+    inclusion_proof,
+    leaf_hash,
+    verify_consistency,
+    verify_inclusion,
+)
 from microcred.tlog.note import Signer
 from microcred.tlog.registrylog import (
     CHECKPOINT,

@@ -208,3 +208,11 @@ def test_monitor_json_and_bad_site(cli: Cli, tmp_path: Path) -> None:
     assert code == 1 and "FAIL: checkpoint: cannot fetch the checkpoint" in out
     code, _, err = cli.log("monitor", "--site", "http://example.org/")
     assert code == 2 and "https" in err
+
+
+def test_append_refuses_a_registry_with_problems(cli: Cli) -> None:
+    path = award_path(cli.root, "award-d")
+    path.write_text(path.read_text().replace("credential_version: 1", "credential_version: 0"))
+    code, out, _ = cli.log("append")
+    assert code == 1 and "award-d.yaml:" in out and "FAIL:" in out
+    assert not (cli.root / ENTRIES).exists()

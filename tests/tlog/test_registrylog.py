@@ -281,8 +281,19 @@ def test_sign_checkpoint_refuses_another_key(repo: Repo) -> None:
     repo.append()
     with pytest.raises(LogError, match="does not match"):
         sign_checkpoint(repo.root, Signer.generate(ORIGIN).skey, repo.urls)
-    with pytest.raises(LogError, match="origin"):
+    with pytest.raises(LogError, match="does not match"):
         sign_checkpoint(repo.root, Signer.generate("elsewhere.example/log").skey, repo.urls)
+
+
+def test_moving_the_site_keeps_the_log_identity(repo: Repo) -> None:
+    """The origin is the key's name, chosen at keygen: a new site_url neither breaks nor forks the log."""
+    repo.append()
+    repo.checkpoint()
+    mkdocs = repo.root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text().replace("registry.example.org", "new-home.example.net"))
+    assert repo.checkpoint().startswith(f"{ORIGIN}\n3\n")
+    assert repo.check() == []
+    assert next(p for p, _ in iter_published(repo.root, site_urls(repo.root))) == "log/checkpoint"
 
 
 def test_keygen_refuses_a_path_inside_the_repository(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from ..tlog.checkpoint import log_origin
 from ..tlog.client import b64, monitor, prove
 from ..tlog.errors import LogError, NoteError
 from ..tlog.merkle import leaf_hash
-from ..tlog.note import Verifier
+from ..tlog.note import Signer, Verifier
 from ..tlog.registrylog import (
     DEFAULT_TOLERANCE,
     ENTRIES,
@@ -38,7 +38,7 @@ from ..tlog.registrylog import (
 )
 from ..tlog.tiles import site_fetcher
 from ..urls import site_urls
-from .output import OutputFormat, diag, print_json
+from .output import OutputFormat, print_json
 
 KEY_ENV = "MICROCRED_LOG_KEY"
 
@@ -111,8 +111,8 @@ def _format(p: argparse.ArgumentParser) -> None:
 def _append(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     registry = load_registry(root)
-    if registry.problems:
-        diag(f"warning: the registry has {len(registry.problems)} problem(s); only readable awards are logged")
+    # As signing does: an unreadable signed award would be logged late, out of order.
+    registry.raise_for_problems()
     added = append(registry, root)
     total = len(read_entry_lines(root / "log"))
     print(f"OK: appended {added} entries to {ENTRIES} ({total} in the log)" if added
@@ -132,9 +132,10 @@ def _checkpoint(args: argparse.Namespace) -> int:
     else:
         raise UsageError(f"give the log key with --key-file FILE or the environment variable {KEY_ENV}")
     try:
-        text = sign_checkpoint(root, skey, site_urls(root))
+        Signer.from_skey(skey.strip())
     except NoteError as err:
         raise UsageError(f"the log key is not usable: {err}") from None
+    text = sign_checkpoint(root, skey)
     origin, size, root_hash = text.split("\n")[:3]
     print(f"OK: signed checkpoint of {origin}: {size} entries, root {root_hash}")
     return 0

@@ -31,8 +31,8 @@ from ..fsutil import is_inside, write_atomic
 from ..ids import is_slug
 from ..records import Award
 from ..registry import Registry
-from ..urls import SiteUrls, site_urls
-from .checkpoint import Checkpoint, log_origin, open_checkpoint
+from ..urls import SiteUrls
+from .checkpoint import Checkpoint, open_checkpoint
 from .checkpoint import sign_checkpoint as sign_checkpoint_note
 from .errors import LogError, NoteError
 from .merkle import MemoryTree, leaf_hash
@@ -221,19 +221,21 @@ def tree_over(lines: Iterable[bytes]) -> MemoryTree:
     return MemoryTree(leaf_hash(line) for line in lines)
 
 
-def sign_checkpoint(root: Path, skey_text: str, urls: SiteUrls) -> str:
+def sign_checkpoint(root: Path, skey_text: str, urls: SiteUrls | None = None) -> str:
     """Sign a checkpoint over log/entries.jsonl with the log key and write log/checkpoint.
 
-    Refuses a key other than log/log.vkey, and refuses to sign a checkpoint that does not extend
-    the one already committed (a log must never sign two inconsistent checkpoints).
+    The origin is the log key's name, fixed when the key was made (from site_url, by `keygen`):
+    a log is identified by its key, so moving the site does not change it and `urls` is not
+    needed (accepted so publish code can pass the layout it has). Refuses a key other than
+    log/log.vkey, and refuses to sign a checkpoint that does not extend the one already
+    committed (a log must never sign two inconsistent checkpoints).
     """
+    del urls
     signer = Signer.from_skey(skey_text.strip())
-    origin = log_origin(urls)
-    if signer.name != origin:
-        raise LogError(f"the log key is named {signer.name!r}, but this site's log origin is {origin!r}")
     verifier = read_verifier(root)
     if verifier != signer.verifier:
         raise LogError(f"the signing key does not match {VKEY} ({verifier.vkey})")
+    origin = verifier.name
     lines = read_entry_lines(root / LOG_DIR)
     read_entries(root / LOG_DIR)  # well-formed, or LogError naming the line
     tree = tree_over(lines)
@@ -356,11 +358,7 @@ def _check_checkpoint(root: Path, lines: list[bytes]) -> list[Problem]:
     if not path.exists():
         return [Problem(CHECKPOINT, 1, 1, "missing; sign one with `microcred log checkpoint`")]
     try:
-        origin = log_origin(site_urls(root))
-    except (UsageError, NoteError):
-        origin = None  # validate reports a bad mkdocs.yml
-    try:
-        checkpoint = open_checkpoint(path.read_bytes(), verifier, origin)
+        checkpoint = open_checkpoint(path.read_bytes(), verifier)
     except (NoteError, OSError) as err:
         return [Problem(CHECKPOINT, 1, 1, f"does not verify with {VKEY}: {err}")]
     tree = tree_over(lines)
@@ -411,20 +409,26 @@ def _award_of(line: str) -> str:
 # -- publishing -----------------------------------------------------------------------------------------
 
 
-def iter_published(root: Path, urls: SiteUrls, previous_sizes: Iterable[int] = ()) -> Iterator[tuple[str, bytes]]:
+def iter_published(
+    root: Path, urls: SiteUrls | None = None, previous_sizes: Iterable[int] = ()
+) -> Iterator[tuple[str, bytes]]:
     """Site paths and bytes of the log: log/checkpoint, log/log.vkey, every tile and entry bundle.
+
+    Paths are relative to the site root (the log lives under `log/` wherever the site is, so
+    `urls` is not needed; accepted for the site build's call).
 
     The tiles are those of the committed checkpoint's size (entries appended after it are not
     published until a checkpoint signs them). `previous_sizes`, the sizes of earlier published
     checkpoints, adds their partial tiles too, which tlog-tiles asks logs to keep serving.
     Raises LogError if the checkpoint does not verify or does not match the entries.
     """
+    del urls
     verifier = read_verifier(root)
     try:
         checkpoint_bytes = (root / CHECKPOINT).read_bytes()
     except FileNotFoundError:
         raise LogError(f"{CHECKPOINT} does not exist; sign one with `microcred log checkpoint`") from None
-    checkpoint = open_checkpoint(checkpoint_bytes, verifier, log_origin(urls))
+    checkpoint = open_checkpoint(checkpoint_bytes, verifier)
     lines = read_entry_lines(root / LOG_DIR)
     if checkpoint.size > len(lines):
         raise LogError(f"{CHECKPOINT} signs {checkpoint.size} entries but {ENTRIES} holds {len(lines)}")
@@ -454,7 +458,9 @@ def iter_published(root: Path, urls: SiteUrls, previous_sizes: Iterable[int] = (
                 yield prefix + bundle.path, encode_bundle(lines[start:size])
 
 
-def write_published(root: Path, urls: SiteUrls, site_dir: Path, previous_sizes: Iterable[int] = ()) -> int:
+def write_published(
+    root: Path, urls: SiteUrls | None, site_dir: Path, previous_sizes: Iterable[int] = ()
+) -> int:
     """Write the published log files into a built site folder; the number of files written or changed."""
     changed = 0
     for site_path, data in iter_published(root, urls, previous_sizes):
