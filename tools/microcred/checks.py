@@ -56,6 +56,13 @@ def organisations_are_consistent(registry: Registry) -> Iterator[Problem]:
                     )
         if "issuer" in org.kind and not org.assessors:
             yield loaded.problem("an issuer needs at least one assessor", "assessors")
+        elif org.assessors and org.assessment.assessors_required > len(org.assessors):
+            yield loaded.problem(
+                f"assessment.assessors_required is {org.assessment.assessors_required} but only "
+                f"{len(org.assessors)} assessor{'s are' if len(org.assessors) != 1 else ' is'} listed; "
+                "no submission could ever be completed",
+                "assessment", "assessors_required",
+            )
         seen_refs: set[str] = set()
         for i, recognition in enumerate(org.recognitions):
             if (
@@ -158,6 +165,12 @@ def awards_are_sound(registry: Registry) -> Iterator[Problem]:
                     "credential_version",
                 )
             continue
+        if not credential.published and award.current_assessments():
+            yield loaded.problem(
+                f"{award.credential_ref} v{credential.version} is a draft (published: false); "
+                "it cannot be assessed until the issuer publishes it",
+                "credential",
+            )
         if award.recipient.visibility in ("unlisted", "private") and not is_unguessable(award.id):
             yield loaded.problem(
                 f"an {award.recipient.visibility} award needs an unguessable id ending in 16 or more random "
