@@ -439,3 +439,34 @@ def signed_awards_are_consistent(registry: Registry) -> Iterator[Problem]:
         text = signed.credential.strip()
         if not (text.startswith("{") and text.endswith("}")):
             yield loaded.problem("signed.credential is not the JSON text of a credential", "signed", "credential")
+
+
+@rule
+def portfolios_are_consistent(registry: Registry) -> Iterator[Problem]:
+    """Awards on one portfolio agree on the earner's name and GitHub account.
+
+    Salted hashes cannot show that two awards belong to one person, so this is the check that
+    keeps a submission from quietly appearing on somebody else's portfolio under another name.
+    """
+    first: dict[str, Any] = {}
+    for award_id in sorted(registry.awards):
+        loaded = registry.awards[award_id]
+        recipient = loaded.record.recipient
+        if recipient.portfolio is None:
+            continue
+        owner = first.setdefault(recipient.portfolio, loaded)
+        if owner is loaded:
+            continue
+        other = owner.record.recipient
+        if recipient.name != other.name:
+            yield loaded.problem(
+                f"portfolio {recipient.portfolio!r} belongs to {other.name!r} ({owner.path}); "
+                f"this award names {recipient.name!r}: use the same name or another portfolio",
+                "recipient", "portfolio",
+            )
+        elif recipient.github and other.github and recipient.github.lower() != other.github.lower():
+            yield loaded.problem(
+                f"portfolio {recipient.portfolio!r} belongs to GitHub account {other.github!r} ({owner.path}); "
+                f"this award names {recipient.github!r}",
+                "recipient", "github",
+            )
