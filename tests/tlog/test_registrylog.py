@@ -26,6 +26,7 @@ from microcred.tlog.registrylog import (
     append,
     check,
     check_append_only,
+    has_log,
     iter_published,
     keygen,
     pending_entries,
@@ -117,6 +118,7 @@ def test_clean_log_checks_clean_and_checkpoint_is_idempotent(repo: Repo) -> None
 def test_no_log_and_no_signed_awards_is_fine(tmp_path: Path) -> None:
     root = make_registry(tmp_path / "r", IDS)
     assert check(load_registry(root), root) == []
+    assert not has_log(root)
 
 
 def _mutate_deleted(r: Repo) -> None:

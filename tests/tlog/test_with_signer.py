@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import ISSUER, RegistryFactory, award_data
 
+from factories import ISSUER, RegistryFactory, award_data
 from microcred.cli import main
 from microcred.registry import load_registry
 from microcred.tlog.registrylog import ENTRIES, LogEntry, credential_sha256, read_entries

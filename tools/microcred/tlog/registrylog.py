@@ -178,6 +178,11 @@ def read_entries(log_dir: Path) -> list[LogEntry]:
     return entries
 
 
+def has_log(root: Path) -> bool:
+    """True when the registry has a transparency log (log/log.vkey exists): publish it then."""
+    return (root / VKEY).is_file()
+
+
 def read_verifier(root: Path) -> Verifier:
     """The log's public key from log/log.vkey."""
     path = root / VKEY
