@@ -216,3 +216,34 @@ def test_append_refuses_a_registry_with_problems(cli: Cli) -> None:
     code, out, _ = cli.log("append")
     assert code == 1 and "award-d.yaml:" in out and "FAIL:" in out
     assert not (cli.root / ENTRIES).exists()
+
+
+def test_monitor_and_prove_over_http_from_localhost(cli: Cli, tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    _ready(cli)
+    site = cli.publish(tmp_path / "site")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+
+    class Quiet(http.server.ThreadingHTTPServer):
+        def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+            pass
+
+    server = Quiet(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a, **k: None  # type: ignore[attr-defined,method-assign]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        code, out, _ = cli.log("monitor", "--site", url)
+        assert code == 0 and "OK: published tiles hash to the checkpoint root" in out, out
+        code, out, _ = cli.log("prove", "award-b", "--site", url)
+        assert code == 0 and "entry 1 of 3" in out
+        code, out, _ = cli.log("monitor", "--site", url + "missing/")
+        assert code == 1 and "HTTP 404" in out
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
