@@ -247,3 +247,23 @@ def test_monitor_and_prove_over_http_from_localhost(cli: Cli, tmp_path: Path) ->
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_an_empty_log_signs_publishes_and_monitors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    c = Cli(tmp_path, capsys)
+    assert c.log("keygen", "--out", str(c.key))[0] == 0
+    code, out, _ = c.log("check")
+    assert code == 1 and f"{CHECKPOINT}:1:1: missing" in out
+    assert c.log("append")[0] == 0
+    code, out, _ = c.log("checkpoint", "--key-file", str(c.key))
+    assert code == 0 and ": 0 entries, root 47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=" in out
+    assert c.log("check")[0] == 0
+    site = c.publish(tmp_path / "site")
+    assert sorted(p.name for p in (site / "log").iterdir()) == ["checkpoint", "log.vkey"]
+    seen = tmp_path / "seen"
+    assert c.log("monitor", "--site", str(site), "--previous", str(seen), "--save", str(seen))[0] == 0
+    c.sign("award-a", "2026-03-10T10:00:00Z")
+    _ready(c)
+    c.publish(site)
+    code, out, _ = c.log("monitor", "--site", str(site), "--previous", str(seen))
+    assert code == 0 and "size 0 -> 1, 1 new entries" in out
