@@ -59,7 +59,7 @@ def _ready(cli: Cli) -> None:
 def test_keygen_refuses_inside_the_repository_and_a_wrong_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     c = Cli(tmp_path, capsys)
     code, _, err = c.log("keygen", "--out", str(c.root / "log.skey"))
-    assert code == 2 and "inside the repository" in err
+    assert code == 2 and "inside the registry" in err
     code, _, err = c.log("keygen", "--out", str(c.key), "--name", "other.example/log")
     assert code == 2 and "registry.example.org/log" in err
     code, _, _ = c.log("keygen", "--out", str(c.key), "--name", "registry.example.org/log")

@@ -300,8 +300,12 @@ def test_moving_the_site_keeps_the_log_identity(repo: Repo) -> None:
 
 def test_keygen_refuses_a_path_inside_the_repository(tmp_path: Path) -> None:
     root = make_registry(tmp_path / "r", IDS)
-    with pytest.raises(UsageError, match="inside the repository"):
+    with pytest.raises(UsageError, match="inside the registry"):
         keygen(root, root / "log.skey", ORIGIN)
+    (tmp_path / ".git").mkdir()  # the registry inside a larger Git work tree
+    with pytest.raises(UsageError, match="inside the Git work tree"):
+        keygen(root, tmp_path / "log.skey", ORIGIN)
+    (tmp_path / ".git").rmdir()
     keygen(root, tmp_path / "k" / "log.skey", ORIGIN)
     assert (tmp_path / "k" / "log.skey").stat().st_mode & 0o077 == 0
     with pytest.raises(UsageError, match="already exists"):

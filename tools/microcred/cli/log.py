@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from ..errors import UsageError
-from ..fsutil import is_inside, write_atomic
+from ..fsutil import write_atomic
 from ..registry import load_registry
 from ..tlog.checkpoint import log_origin
 from ..tlog.client import b64, monitor, prove
@@ -144,8 +144,6 @@ def _checkpoint(args: argparse.Namespace) -> int:
 def _keygen(args: argparse.Namespace) -> int:
     root = args.root.resolve()
     out = args.out.expanduser()
-    if is_inside(out.absolute(), root) or is_inside(out.absolute().parent, root):
-        raise UsageError(f"{args.out} is inside the repository ({root}); keep the private log key outside it")
     origin = log_origin(site_urls(root))
     if args.name is not None and args.name != origin:
         raise UsageError(f"the log key must be named after the log origin {origin!r} (from site_url), not {args.name!r}")

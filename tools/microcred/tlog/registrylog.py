@@ -27,8 +27,9 @@ from pathlib import Path
 import rfc8785
 
 from ..errors import Problem, UsageError
-from ..fsutil import is_inside, write_atomic
+from ..fsutil import write_atomic
 from ..ids import is_slug
+from ..keys import refuse_inside_repository
 from ..records import Award
 from ..registry import Registry
 from ..urls import SiteUrls
@@ -262,8 +263,7 @@ def sign_checkpoint(root: Path, skey_text: str, urls: SiteUrls | None = None) ->
 
 def keygen(root: Path, out: Path, origin: str) -> Verifier:
     """Create the log key: the private key to `out` (outside the repository), the public key to log/log.vkey."""
-    if is_inside(out.absolute(), root) or is_inside(out.absolute().parent, root):
-        raise UsageError(f"{out} is inside the repository; keep the private log key outside it")
+    refuse_inside_repository(out, root)  # the registry and the Git work tree around it
     if out.exists():
         raise UsageError(f"{out} already exists; refusing to overwrite a key")
     if (root / VKEY).exists():
