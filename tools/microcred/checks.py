@@ -26,10 +26,16 @@ def rule(fn: Rule) -> Rule:
     return fn
 
 
-def check_registry(registry: Registry) -> list[Problem]:
-    """Run every rule over a loaded registry; the problems, in file order."""
+def check_registry(registry: Registry, *, include_log: bool = True) -> list[Problem]:
+    """Run every rule over a loaded registry; the problems, in file order.
+
+    `include_log=False` leaves out the transparency-log rule, for the log's own commands
+    (appending must work on a registry whose newest signed awards are not logged yet).
+    """
     problems: list[Problem] = []
     for each in RULES:
+        if each is transparency_log_matches and not include_log:
+            continue
         problems.extend(each(registry))
     return problems
 
@@ -470,3 +476,12 @@ def portfolios_are_consistent(registry: Registry) -> Iterator[Problem]:
                 f"this award names {recipient.github!r}",
                 "recipient", "github",
             )
+
+
+@rule
+def transparency_log_matches(registry: Registry) -> Iterator[Problem]:
+    """Once a registry has a transparency log, every signed award is in it, unaltered, exactly once."""
+    from .tlog.registrylog import check, has_log  # the log is optional; load it only when present
+
+    if has_log(registry.root):
+        yield from check(registry, registry.root)

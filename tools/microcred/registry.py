@@ -221,7 +221,9 @@ def _check_id(registry: Registry, loaded: Loaded[R], expected: str, field_name: 
     return True
 
 
-def load_registry(root: Path, observer: ProgressObserver | None = None, *, check: bool = True) -> Registry:
+def load_registry(
+    root: Path, observer: ProgressObserver | None = None, *, check: bool = True, include_log: bool = True
+) -> Registry:
     """Load every record under `root` and (by default) run every cross-check.
 
     Never raises for bad records: problems are collected in `Registry.problems`.
@@ -349,7 +351,7 @@ def load_registry(root: Path, observer: ProgressObserver | None = None, *, check
     if check:
         from .checks import check_registry  # the rules live apart from discovery
 
-        registry.problems.extend(check_registry(registry))
+        registry.problems.extend(check_registry(registry, include_log=include_log))
     registry.problems.sort()
     return registry
 

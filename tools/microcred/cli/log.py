@@ -110,7 +110,7 @@ def _format(p: argparse.ArgumentParser) -> None:
 
 def _append(args: argparse.Namespace) -> int:
     root = args.root.resolve()
-    registry = load_registry(root)
+    registry = load_registry(root, include_log=False)
     # As signing does: an unreadable signed award would be logged late, out of order.
     registry.raise_for_problems()
     added = append(registry, root)
@@ -155,7 +155,7 @@ def _keygen(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     root = args.root.resolve()
-    registry = load_registry(root)
+    registry = load_registry(root, include_log=False)
     problems = check(registry, root, tolerance=timedelta(minutes=args.tolerance_minutes))
     append_only: list[str] = []
     if args.previous_entries is not None:
