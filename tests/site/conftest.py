@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,8 +23,30 @@ _spec.loader.exec_module(harness)
 
 serve_directory = harness.serve_directory
 static_server = harness.static_server
-browser = harness.browser
 browser_page = harness.browser_page
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """The harness's headless Chromium, shared when it is already running.
+
+    Playwright's sync API allows one running instance per thread, and the harness's own `browser`
+    fixture (session-scoped, visible only under tests/browser/) keeps its instance until the
+    session ends. When tests/browser ran first, that live Browser is found and reused (and left
+    open); otherwise one is launched here, the harness's way, and closed after this module so
+    that the harness can start its own later.
+    """
+    import gc
+
+    try:
+        from playwright.sync_api import Browser
+    except ImportError:
+        Browser = None  # noqa: N806 - the harness skips with the reason below
+    live = [o for o in gc.get_objects() if Browser is not None and isinstance(o, Browser) and o.is_connected()]
+    if live:
+        yield live[0]
+        return
+    yield from harness.browser.__wrapped__()
 
 from sitefactory import BuiltSite, build_site, write_site_registry  # noqa: E402
 
