@@ -41,14 +41,14 @@ def browser() -> Iterator[Any]:
     try:
         from playwright.sync_api import Browser
     except ImportError:
-        Browser = None  # noqa: N806 - the harness skips with the reason below
+        Browser = None
     live = [o for o in gc.get_objects() if Browser is not None and isinstance(o, Browser) and o.is_connected()]
     if live:
         yield live[0]
         return
     yield from harness.browser.__wrapped__()
 
-from sitefactory import BuiltSite, build_site, write_site_registry  # noqa: E402
+from sitefactory import BuiltSite, build_site, write_site_registry
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"

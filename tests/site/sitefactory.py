@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from factories import ISSUER, SITE_URL, RegistryFactory, award_data, credential_data, organisation_data, recognizer_data
-
+from factories import (
+    ISSUER,
+    SITE_URL,
+    RegistryFactory,
+    award_data,
+    credential_data,
+    organisation_data,
+    recognizer_data,
+)
 from microcred.ids import new_award_id
 from microcred.keys import SigningKey, generate_key
 from microcred.revoke import revoke_award
@@ -120,7 +127,7 @@ def write_site_registry(root: Path, *, sign: bool = True) -> Path:
     (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
     (root / "docs").mkdir(exist_ok=True)
     if sign:
-        generate_key(root, ISSUER, not_before=datetime(2026, 1, 1, tzinfo=timezone.utc), seed=SEED, key_id="key-test")
+        generate_key(root, ISSUER, not_before=datetime(2026, 1, 1, tzinfo=UTC), seed=SEED, key_id="key-test")
         key = SigningKey(seed=SEED, source="test")
         sign_registry(root, {ISSUER: key})
         revoke_award(root, REVOKED, "Evidence was not the earner's own work.", "ada-admin")

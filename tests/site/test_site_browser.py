@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from factories import ISSUER, SITE_URL
 from sitefactory import PRIVATE, PUBLIC, REVOKED, UNLISTED, BuiltSite
 
+from factories import ISSUER, SITE_URL
 from microcred.urls import SiteUrls
 
 pytestmark = pytest.mark.browser
@@ -174,7 +174,7 @@ def test_screenshots(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     registry = load_registry(REPO)
     sample_urls = SiteUrls.from_site_url("https://microcred.example.org/")
-    credential = sorted(registry.credentials)[0]
+    credential = min(registry.credentials)
     awarded = sorted(a for a, loaded in registry.awards.items() if registry.status(loaded.record) == "awarded")
     sample = serve_directory(sample_site.site_dir)
     factory = serve_directory(built_site.site_dir)

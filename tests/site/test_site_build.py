@@ -9,13 +9,24 @@ from pathlib import Path
 
 import pytest
 import yaml
-from factories import ISSUER, SITE_URL
 from mkdocs.exceptions import Abort, PluginError
 from sitefactory import (
-    NOT_YET, OTHER_NAME, PENDING, PRIVATE, PUBLIC, PUBLIC_NAME, REVOKED, SECOND, UNLISTED, UNLISTED_NAME,
-    BuiltSite, build_site, write_site_registry,
+    NOT_YET,
+    OTHER_NAME,
+    PENDING,
+    PRIVATE,
+    PUBLIC,
+    PUBLIC_NAME,
+    REVOKED,
+    SECOND,
+    UNLISTED,
+    UNLISTED_NAME,
+    BuiltSite,
+    build_site,
+    write_site_registry,
 )
 
+from factories import ISSUER, SITE_URL
 from microcred.site.badges import read_baked_png
 from microcred.urls import SiteUrls
 
@@ -171,7 +182,7 @@ def test_baked_badges_carry_the_credential(built_site: BuiltSite) -> None:
     assert read_baked_png(png) == credential
     svg = (folder / "badge.svg").read_text(encoding="utf-8")
     assert 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in svg
-    body = re.search(r"<openbadges:credential><!\[CDATA\[(.*)\]\]></openbadges:credential>", svg, re.S)
+    body = re.search(r"<openbadges:credential><!\[CDATA\[(.*)\]\]></openbadges:credential>", svg, re.DOTALL)
     assert body and json.loads(body.group(1)) == json.loads(credential)
     import xml.dom.minidom
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 import shutil
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,9 +23,6 @@ from urllib.parse import quote, urlencode
 import qrcode
 from markupsafe import Markup
 from qrcode.constants import ERROR_CORRECT_L
-
-import os
-import tempfile
 
 from ..urls import SiteUrls
 from .badges import badge_png, badge_svg, bake_png, bake_svg

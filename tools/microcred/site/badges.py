@@ -30,7 +30,7 @@ def issuer_colour(org_id: str) -> str:
     digest = hashlib.sha256(org_id.encode("utf-8")).digest()
     hue = digest[0] / 255.0
     r, g, b = colorsys.hls_to_rgb(hue, 0.30, 0.55)
-    return "#{:02x}{:02x}{:02x}".format(int(r * 255), int(g * 255), int(b * 255))
+    return f"#{int(r * 255):02x}{int(g * 255):02x}{int(b * 255):02x}"
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:

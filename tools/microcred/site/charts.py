@@ -39,13 +39,13 @@ def stacked_bars(
     label_w, bar_w, row_h = 230, 420, 26
     total_max = max((sum(c.get(s, 0) for s in statuses) for _, c in rows), default=0) or 1
     height = 40 + row_h * len(rows) + 30
-    parts = [
+    parts = [(
         f'<svg class="mc-chart" viewBox="0 0 {label_w + bar_w + 60} {height}" role="img" '
         f'aria-labelledby="chart-comp-t chart-comp-d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-comp-t">{escape(title)}</title>'
         f'<desc id="chart-comp-d">Bar length is the number of submissions; segments show their status. '
         f'The table below gives the same numbers.</desc>'
-    ]
+    )]
     for i, (label, counts) in enumerate(rows):
         y = 10 + i * row_h
         short = label if len(label) <= 34 else label[:33] + "…"
@@ -82,12 +82,12 @@ def monthly_columns(months: Sequence[str], series: Sequence[tuple[str, Mapping[s
     step = max(1, -(-peak // 4))
     ticks = list(range(0, peak + step, step))
     scale_max = ticks[-1] or 1
-    parts = [
+    parts = [(
         f'<svg class="mc-chart" viewBox="0 0 {width} {top + plot_h + 60}" role="img" '
         f'aria-labelledby="chart-month-t chart-month-d" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="chart-month-t">{escape(title)}</title>'
         f'<desc id="chart-month-d">Columns per month; the table below gives the same numbers.</desc>'
-    ]
+    )]
     for t in ticks:
         y = top + plot_h - plot_h * t / scale_max
         parts.append(

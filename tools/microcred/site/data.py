@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from ..records import Award, Credential, Organisation
 from ..registry import Registry
@@ -173,4 +173,4 @@ def build_site_data(registry: Registry) -> SiteData:
 
 def now_utc() -> datetime:
     """The build time (UTC); one place so tests can reason about it."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

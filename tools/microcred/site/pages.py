@@ -14,7 +14,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -207,7 +207,7 @@ class PageBuilder:
             credentials=credentials,
             recognised=[(r, registry.credential(r.credential)) for r in org.recognitions],
             did=self.urls.did(org.id),
-            now=datetime.now(timezone.utc),
+            now=datetime.now(UTC),
         )
         return GeneratedPage(uri, content, org.name, "issuers")
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
+from mkdocs.config import config_options as opt
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -63,8 +63,8 @@ def use_loaded_registry(registry: Registry) -> None:
 class MicrocredConfig(Config):  # type: ignore[no-untyped-call]
     """Options under `plugins: - microcred:` in mkdocs.yml."""
 
-    root = c.Optional(c.Dir(exists=True))  # registry root; default: the folder of mkdocs.yml
-    incremental = c.Type(bool, default=True)  # keep unchanged award pages across builds
+    root = opt.Optional(opt.Dir(exists=True))  # registry root; default: the folder of mkdocs.yml
+    incremental = opt.Type(bool, default=True)  # keep unchanged award pages across builds
 
 
 class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-call]
@@ -203,10 +203,9 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
         if not self.config.incremental:
             return
         site_dir, stash = _keep_dirs(config)
-        if stash.exists():
-            # Left by a build that stopped half-way: keep it only if the site lost its folders.
-            if any((site_dir / name).exists() for name in KEEP_FOLDERS):
-                shutil.rmtree(stash)
+        # A stash left by a build that stopped half-way is kept only if the site lost its folders.
+        if stash.exists() and any((site_dir / name).exists() for name in KEEP_FOLDERS):
+            shutil.rmtree(stash)
         for name in KEEP_FOLDERS:
             if (site_dir / name).is_dir() and not (stash / name).exists():
                 stash.mkdir(parents=True, exist_ok=True)
