@@ -248,6 +248,16 @@ def test_only_safe_link_schemes_survive() -> None:
     assert str(link("javascript:alert(1)", "<b>x</b>")) == "<span>&lt;b&gt;x&lt;/b&gt;</span>"
 
 
+def test_markdown_text_is_escaped_without_visible_backslashes() -> None:
+    import markdown
+
+    from microcred.site.safe import md_text
+
+    source = "Ms. O'Neil & co <img src=x onerror=y> [a](javascript:x) *b* a=b #1 | c_d"
+    html = markdown.markdown("# " + md_text(source), extensions=["attr_list", "tables"])
+    assert html == "<h1>Ms. O&#39;Neil &amp; co &lt;img src=x onerror=y&gt; [a](javascript:x) *b* a=b #1 | c_d</h1>"
+
+
 # -- failures and rebuilds -------------------------------------------------------------------------
 
 

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 from markupsafe import Markup, escape
 
 _SAFE_SCHEMES = ("http", "https", "mailto")
-# Characters Markdown (and its extensions) could read as syntax at any place in a line.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=:^&\"'$])")
+# Characters Python-Markdown reads as syntax and lets a backslash escape (with the tables and
+# attr_list extensions); '<', '>' and '&' never get here unescaped.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 
 
 def safe_url(url: object) -> str | None:
