@@ -210,9 +210,7 @@ class AwardPages:
         page_url = self.urls.url(page_path)
         issuer_name = view.issuer.name if view.issuer else a.issuer
         root = "../../"
-        description = f"{c.title}: a micro-credential from {issuer_name}, assessed against a published rubric."
-        if name:
-            description = f"{name} earned {description}"
+        description = f"{name} earned {c.title} from {issuer_name}." if name else f"{c.title}, from {issuer_name}."
         feedback = []
         scores = []
         current = a.current_assessments()
