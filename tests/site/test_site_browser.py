@@ -198,3 +198,52 @@ def test_screenshots(
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000
     browser_page.assert_clean()
+
+
+def test_mkdocs_serve_verifies_awards(built_site: BuiltSite, browser_page: Any) -> None:
+    """`mkdocs serve` on 127.0.0.1 replaces site_url with the local address; award pages still name
+    the real site (data-site-url) and verify.js maps its did:web and status URLs to the local server."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    origin = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        cwd=built_site.root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(origin + "/" + URLS.award_page(PUBLIC), timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("mkdocs serve did not come up: " + (proc.stderr.read().decode() if proc.stderr else ""))
+            time.sleep(0.5)
+        browser_page.allow(origin + "/")
+        page = browser_page.page
+        page.goto(f"{origin}/{URLS.award_page(PUBLIC)}")
+        assert page.get_attribute("#mc-verify", "data-site-url") == SITE_URL
+        result = verification(page)
+        assert result["status"] == "verified", result
+        page.goto(f"{origin}/{URLS.award_page(REVOKED)}")
+        assert verification(page)["status"] == "revoked"
+        browser_page.assert_clean()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
