@@ -103,6 +103,8 @@ def test_portfolio_and_transcripts(built_site: BuiltSite) -> None:
     assert f'href="../../{URLS.award_page(PUBLIC)}"' in html
     transcript = json.loads((folder / "transcript.json").read_text(encoding="utf-8"))
     assert {row["award_url"] for row in transcript["awards"]} == {URLS.url(URLS.award_page(a)) for a in (PUBLIC, SECOND)}
+    sitemap = (built_site.site_dir / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{URLS.url(URLS.portfolio('erin-earner'))}</loc>" in sitemap
     csv_text = (folder / "transcript.csv").read_text(encoding="utf-8")
     assert csv_text.splitlines()[0].startswith("credential,competency,issuer")
     assert len(csv_text.splitlines()) == 3

@@ -240,6 +240,10 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
         started = time.perf_counter()
         assert self.builder is not None
         self.portfolio_stats = self.builder.write_portfolios(site_dir, pages.look_context(), pages.version)
+        # Portfolios are public pages outside mkdocs' pipeline: list them in its sitemap too. Award
+        # pages are not listed (unlisted ones must never be, and public ones are linked from here).
+        _add_to_sitemap(site_dir, config.site_url or self.urls.base,
+                        [self.urls.portfolio(slug) for slug in self.data.portfolios()])
         self.timings["portfolios"] = time.perf_counter() - started
         log.info(
             f"microcred: {self.stats.pages} award pages ({self.stats.rendered} rendered, "
@@ -248,6 +252,24 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
             f"{self.timings['load']:.2f}s, pages generated in {self.timings['pages']:.2f}s, "
             f"{self.portfolio_stats[0]} portfolios ({self.portfolio_stats[1]} rendered) in {self.timings['portfolios']:.2f}s"
         )
+
+
+def _add_to_sitemap(site_dir: Path, base: str, paths: list[str]) -> None:
+    """Append `paths` (site-relative) to mkdocs' sitemap.xml and sitemap.xml.gz, if it wrote them."""
+    import gzip
+    from xml.sax.saxutils import escape as xml_escape
+
+    sitemap = site_dir / "sitemap.xml"
+    if not paths or not sitemap.is_file():
+        return
+    text = sitemap.read_text(encoding="utf-8")
+    if "</urlset>" not in text:
+        return
+    base = base if base.endswith("/") else base + "/"
+    entries = "".join(f"    <url>\n         <loc>{xml_escape(base + p)}</loc>\n    </url>\n" for p in paths)
+    text = text.replace("</urlset>", entries + "</urlset>", 1)
+    sitemap.write_text(text, encoding="utf-8")
+    (site_dir / "sitemap.xml.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 def _pages_in(items: list[Any]) -> list[Page]:
