@@ -361,6 +361,8 @@ def _check_checkpoint(root: Path, lines: list[bytes]) -> list[Problem]:
         return [Problem(VKEY, 1, 1, str(err))]
     path = root / CHECKPOINT
     if not path.exists():
+        if not lines:
+            return []  # a new, empty log: nothing is attested yet, so nothing can be missing
         return [Problem(CHECKPOINT, 1, 1, "missing; sign one with `microcred log checkpoint`")]
     try:
         checkpoint = open_checkpoint(path.read_bytes(), verifier)
