@@ -310,3 +310,16 @@ def test_sample_registry_builds(sample_site: BuiltSite) -> None:
     awarded = [a for a in registry.awards.values() if registry.status(a.record) == "awarded"]
     for loaded in awarded:
         assert (sample_site.site_dir / urls.award_page(loaded.record.id) / "index.html").is_file()
+
+
+def test_sample_site_publishes_its_transparency_log(sample_site: BuiltSite) -> None:
+    """The built site carries the log's checkpoint, key and tiles, and a monitor accepts them."""
+    from microcred.tlog.client import monitor
+    from microcred.tlog.registrylog import read_verifier
+    from microcred.tlog.tiles import site_fetcher
+
+    log_dir = sample_site.site_dir / "log"
+    assert (log_dir / "checkpoint").read_bytes() == (sample_site.root / "log" / "checkpoint").read_bytes()
+    assert (log_dir / "log.vkey").is_file() and any((log_dir / "tile").rglob("*"))
+    report = monitor(site_fetcher(str(sample_site.site_dir)), read_verifier(sample_site.root), None)
+    assert report.ok, report

@@ -232,6 +232,15 @@ class MicrocredPlugin(BasePlugin[MicrocredConfig]):  # type: ignore[no-untyped-c
                 parts = site_path.split("/")
                 if parts[0] == "awards" and len(parts) > 2:
                     keep.add(parts[1])
+        from ..tlog.registrylog import has_log
+        from ..tlog.registrylog import iter_published as iter_log_published
+
+        if has_log(self.registry.root):
+            # The transparency log: checkpoint, key and tiles, so monitors can check this publication.
+            for site_path, data in iter_log_published(self.registry.root, self.urls):
+                if not _is_site_path(site_path):
+                    raise PluginError(f"microcred: refusing to write outside the site: {site_path}")
+                written += write_output(site_dir / site_path, data)
         self.timings["publish"] = time.perf_counter() - started
         look = _look(config, site_dir)
         pages = AwardPages(self.data, self.urls, site_dir, look)
