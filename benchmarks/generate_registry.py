@@ -17,7 +17,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from factories import award_data, credential_data, organisation_data, recognizer_data, write_yaml  # noqa: E402
+from factories import award_data, credential_data, organisation_data, recognizer_data, write_yaml
 
 ISSUERS = ["bench-institute", "bench-academy", "bench-collaborative"]
 CREDENTIALS_PER_ISSUER = 4

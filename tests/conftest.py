@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # so tests can `import factories`
 
-from factories import RegistryFactory  # noqa: E402
+from factories import RegistryFactory
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 STANDARDS = REPO_ROOT.parent / "shared" / "standards"

@@ -171,6 +171,6 @@ class RegistryFactory:
         )
         return self.root
 
-    def copy(self) -> "RegistryFactory":
+    def copy(self) -> RegistryFactory:
         """An independent copy to modify."""
         return copy.deepcopy(self)

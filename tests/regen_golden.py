@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from core.helpers import bad_cases  # noqa: E402
-from microcred.cli import main  # noqa: E402
+from core.helpers import bad_cases
+from microcred.cli import main
 
 
 def regenerate(names: list[str]) -> int:

@@ -54,6 +54,6 @@ def test_archived_version_newer_than_current(registry_factory: RegistryFactory) 
     write_yaml(root / "credentials/test-institute/test-questioning.v2.yaml", credential_data(version=2))
     problems = [str(p) for p in load_registry(root).problems]
     assert problems == [
-        "credentials/test-institute/test-questioning.yaml:3:10: version 1 is older than the archived version 2; "
-        "the current file must hold the newest version"
+        ("credentials/test-institute/test-questioning.yaml:3:10: version 1 is older than the archived version 2; "
+         "the current file must hold the newest version")
     ]

@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from microcred.errors import (
-    CanonicalizationError, GitWorkflowError, KeyMaterialError, LoadError, MicrocredError, Problem, RecordError,
-    RegistryError, SigningError, SiteError, UsageError, VerificationError,
+    CanonicalizationError,
+    GitWorkflowError,
+    KeyMaterialError,
+    LoadError,
+    MicrocredError,
+    Problem,
+    RecordError,
+    RegistryError,
+    SigningError,
+    SiteError,
+    UsageError,
+    VerificationError,
 )
 
 

@@ -45,9 +45,8 @@ def test_new_files_get_the_usual_mode_and_existing_modes_are_kept(tmp_path: Path
 def test_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     target = tmp_path / "file.txt"
     write_atomic(target, "old")
-    with mock.patch("microcred.fsutil.os.replace", side_effect=OSError("disk full")):
-        with pytest.raises(OSError):
-            write_atomic(target, "new")
+    with mock.patch("microcred.fsutil.os.replace", side_effect=OSError("disk full")), pytest.raises(OSError):
+        write_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
 

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 
 from factories import (
-    RECIPIENT_EMAIL, SALT, RegistryFactory, award_data, credential_data, organisation_data, recognizer_data,
+    RECIPIENT_EMAIL,
+    SALT,
+    RegistryFactory,
+    award_data,
+    credential_data,
+    organisation_data,
+    recognizer_data,
 )
 from microcred.registry import ProgressObserver, email_hash, emails_in, load_registry
 

@@ -82,11 +82,11 @@ def test_every_problem_in_every_file_is_reported_at_once(tmp_path: Path, capsys:
         assert line in problems
     award3 = [p for p in problems if "test-award-3" in p]
     assert award3 == [
-        "awards/test-institute/test-questioning/test-award-3.yaml:6:9: recipient.name: has leading or trailing "
-        "spaces; remove them",
-        "awards/test-institute/test-questioning/test-award-3.yaml:7:15: recipient.email_hash 'sha256$x' is not in "
-        "the expected form (sha256$ followed by 64 lower-case hex digits: the SHA-256 of the lower-cased email "
-        "and the salt)",
+        ("awards/test-institute/test-questioning/test-award-3.yaml:6:9: recipient.name: has leading or trailing "
+         "spaces; remove them"),
+        ("awards/test-institute/test-questioning/test-award-3.yaml:7:15: recipient.email_hash 'sha256$x' is not in "
+         "the expected form (sha256$ followed by 64 lower-case hex digits: the SHA-256 of the lower-cased email "
+         "and the salt)"),
     ]
     assert problems == sorted(problems, key=lambda p: (p.split(":")[0], int(p.split(":")[1]), int(p.split(":")[2])))
     assert out[-1].startswith(f"FAIL: {len(problems)} problems in ")

@@ -17,7 +17,6 @@ import yaml
 from .errors import UsageError
 from .ids import is_slug
 
-
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 
@@ -35,7 +34,7 @@ class SiteUrls:
     base: str
 
     @classmethod
-    def from_site_url(cls, site_url: str) -> "SiteUrls":
+    def from_site_url(cls, site_url: str) -> SiteUrls:
         """Normalise a site URL (https, or http for local testing) into the layout."""
         try:
             parts = urlsplit(site_url)
@@ -153,7 +152,7 @@ _LenientLoader.add_multi_constructor("", _ignore_tag)
 def site_url_from_mkdocs(config: Path) -> str:
     """The `site_url` in an mkdocs.yml; UsageError when missing."""
     try:
-        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_LenientLoader)  # noqa: S506 - safe subclass
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_LenientLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         raise UsageError(f"cannot read {config}: {err}") from None
     url = data.get("site_url") if isinstance(data, dict) else None

@@ -13,7 +13,16 @@ from .award import (
     Visibility,
 )
 from .common import Record
-from .credential import Citation, Credential, Criterion, EvidenceRequirement, Level, PassingRule, Resource, Rubric
+from .credential import (
+    Citation,
+    Credential,
+    Criterion,
+    EvidenceRequirement,
+    Level,
+    PassingRule,
+    Resource,
+    Rubric,
+)
 from .issuer import AssessmentPolicy, Assessor, Organisation, Person, PublicKey, Recognition
 
 __all__ = [

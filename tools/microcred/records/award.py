@@ -6,7 +6,19 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .common import EmailHash, FieldError, GitHubHandle, IsoDate, IsoDateTime, Line, LongText, Record, Salt, Slug, Url
+from .common import (
+    EmailHash,
+    FieldError,
+    GitHubHandle,
+    IsoDate,
+    IsoDateTime,
+    Line,
+    LongText,
+    Record,
+    Salt,
+    Slug,
+    Url,
+)
 
 Visibility = Literal["public", "unlisted", "private"]
 Decision = Literal["awarded", "not-yet"]
@@ -30,7 +42,7 @@ class Recipient(Record):
     mentor: bool = Field(default=False, description="Offer to mentor others on the credential page (public only).")
 
     @model_validator(mode="after")
-    def _visibility_rules(self) -> "Recipient":
+    def _visibility_rules(self) -> Recipient:
         if self.visibility == "private":
             named = [f for f in ("name", "portfolio", "github") if getattr(self, f) is not None]
             if named:

@@ -65,7 +65,7 @@ def _parse_date(value: Any) -> Any:
 def _parse_datetime(value: Any) -> Any:
     if isinstance(value, str):
         try:
-            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            parsed = datetime.fromisoformat(value)  # Python 3.11+ reads a final Z as UTC
         except ValueError:
             raise ValueError(
                 f"{value!r} is not a timestamp; write it as YYYY-MM-DDTHH:MM:SSZ"

@@ -41,7 +41,7 @@ class EvidenceRequirement(Record):
     student_outcomes: bool = Field(default=False, description="This evidence shows student outcomes.")
 
     @model_validator(mode="after")
-    def _bounds(self) -> "EvidenceRequirement":
+    def _bounds(self) -> EvidenceRequirement:
         if self.min_items > self.max_items:
             raise FieldError("min_items is larger than max_items", "min_items")
         if self.min_words and self.max_words and self.min_words > self.max_words:
@@ -82,7 +82,7 @@ class Rubric(Record):
     passing: PassingRule
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Rubric":
+    def _consistent(self) -> Rubric:
         level_ids = [lv.id for lv in self.levels]
         if len(set(level_ids)) != len(level_ids):
             raise FieldError("two levels share an id", "levels")
@@ -156,7 +156,7 @@ class Credential(Record):
     published: bool = Field(default=True, description="False while a proposal is being drafted.")
 
     @model_validator(mode="after")
-    def _shape(self) -> "Credential":
+    def _shape(self) -> Credential:
         if self.requires:
             if self.evidence or self.rubric:
                 raise FieldError(

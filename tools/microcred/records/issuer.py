@@ -48,7 +48,7 @@ class PublicKey(Record):
     )
 
     @model_validator(mode="after")
-    def _window_is_ordered(self) -> "PublicKey":
+    def _window_is_ordered(self) -> PublicKey:
         if self.not_after is not None and self.not_after <= self.not_before:
             raise FieldError("not_after must be later than not_before", "not_after")
         return self
@@ -92,7 +92,7 @@ class Organisation(Record):
     assessment: AssessmentPolicy = Field(default_factory=AssessmentPolicy)
 
     @model_validator(mode="after")
-    def _roles_fit_kind(self) -> "Organisation":
+    def _roles_fit_kind(self) -> Organisation:
         if self.recognitions and "recognizer" not in self.kind:
             raise FieldError("has recognitions but 'recognizer' is not in kind", "kind")
         if "issuer" in self.kind and not self.admins:
