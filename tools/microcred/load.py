@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import stat
 import typing
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -22,13 +21,31 @@ MAX_FILE_BYTES = 1024 * 1024
 R = TypeVar("R", bound=Record)
 
 
-@dataclass(frozen=True)
 class Loaded(Generic[R]):
-    """A record together with where it came from, so later checks can point into the file."""
+    """A record together with where it came from, so later checks can point into the file.
 
-    record: R
-    path: str  # relative to the registry root, with forward slashes
-    positions: Positions
+    Positions are not kept: for a registry of 100,000 awards they would take more memory than
+    the records themselves, and nearly every record is clean. The first problem reported
+    against a record re-reads its file to find the line and column.
+    """
+
+    __slots__ = ("_positions", "path", "record", "source")
+
+    def __init__(self, record: R, path: str, source: Path, positions: Positions | None = None) -> None:
+        self.record = record
+        self.path = path  # relative to the registry root, with forward slashes
+        self.source = source
+        self._positions = positions
+
+    @property
+    def positions(self) -> Positions:
+        """Line and column of every value in the file (parsed again on first use)."""
+        if self._positions is None:
+            try:
+                _, self._positions = parse(read_text(self.source, self.path), self.path)
+            except (LoadError, YamlProblem):
+                self._positions = Positions()  # the file changed under us: point at line 1
+        return self._positions
 
     def problem(self, message: str, *loc: str | int, key: bool = False) -> Problem:
         """A problem located at field `loc` of this record (or its nearest written ancestor)."""
@@ -205,7 +222,7 @@ def load_record(path: Path, display: str, model: type[R]) -> Loaded[R]:
         raise LoadError(model_problems(err, display, positions, model)) from None
     except (RecursionError, ValueError) as err:  # pathological nesting, huge integers
         raise LoadError([Problem(display, 1, 1, f"record could not be read: {err}")]) from None
-    return Loaded(record, display, positions)
+    return Loaded(record, display, path)
 
 
 MODEL_FOR_KIND: dict[str, type[Record]] = {
