@@ -57,3 +57,15 @@ def test_is_inside(tmp_path: Path) -> None:
     link = tmp_path / "link"
     link.symlink_to("/")
     assert not is_inside(link / "etc", tmp_path)
+
+
+def test_site_writes_keep_a_readable_mode_when_replacing(tmp_path: Path) -> None:
+    """A rewritten site file keeps the mode a plain write gives (mkstemp alone would make it 0600)."""
+    target = tmp_path / "page.html"
+    assert write_atomic(target, "one", durable=False)
+    first = stat.S_IMODE(target.stat().st_mode)
+    assert write_atomic(target, "two", durable=False)
+    assert target.read_text() == "two"
+    assert stat.S_IMODE(target.stat().st_mode) == first and first & 0o044
+    assert not write_atomic(target, "two", durable=False)
+    assert [p.name for p in tmp_path.iterdir()] == ["page.html"]

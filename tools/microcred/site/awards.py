@@ -11,7 +11,6 @@ import hashlib
 import multiprocessing
 import os
 import shutil
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ import qrcode
 from markupsafe import Markup
 from qrcode.constants import ERROR_CORRECT_L
 
+from ..fsutil import write_atomic
 from ..urls import SiteUrls
 from .badges import badge_png, badge_svg, bake_png, bake_svg
 from .data import AwardView, SiteData
@@ -38,41 +38,8 @@ LOGO = Markup(
 
 
 def write_output(path: Path, data: str | bytes) -> bool:
-    """Write a site file through a temp file and rename; False (no write) when unchanged.
-
-    Unlike fsutil.write_atomic this does not fsync: the site is rebuilt from the registry at any
-    time, and thousands of fsyncs cost more than the whole render (5 s per 1,000 awards).
-    """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    try:
-        if path.stat().st_size == len(raw) and path.read_bytes() == raw:
-            return False
-        exists = True
-    except OSError:
-        exists = False
-    if not exists:
-        # A new file: nobody can be reading a half of it that was never there.
-        try:
-            handle = path.open("wb")
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = path.open("wb")
-        with handle:
-            handle.write(raw)
-        return True
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(raw)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    return True
+    """Write a site file atomically without fsync; False (no write) when unchanged."""
+    return write_atomic(path, data, durable=False)
 
 
 def _code_version() -> str:
