@@ -208,7 +208,26 @@ class Refused:
     message: str
 
 
+def commit_a_private_key(repo: GitRegistry) -> None:
+    from microcred.proof import generate_seed, private_multikey_from_seed
+
+    repo.path("notes").mkdir(exist_ok=True)
+    repo.path("notes/ci-secret.txt").write_text(
+        f"MICROCRED_SIGNING_KEY_TEST_INSTITUTE={private_multikey_from_seed(generate_seed())}\n", encoding="utf-8"
+    )
+
+
+def commit_the_log_key(repo: GitRegistry) -> None:
+    # A fresh signed-note key of the log's form (the published log's own key stays outside the copy).
+    from microcred.tlog.note import Signer
+
+    skey = Signer.generate("registry.example.org/log").skey
+    (repo.path("log") / "log.skey").write_text(skey + "\n", encoding="utf-8")
+
+
 REFUSED = {
+    "commits-a-private-signing-key": Refused(commit_a_private_key, "notes/ci-secret.txt", "a private Multikey"),
+    "commits-the-log-signing-key": Refused(commit_the_log_key, "log/log.skey", "a signed-note PRIVATE+KEY"),
     "edits-a-signed-award": Refused(edit_signed_award, f"{AWARDS}/{SIGNED}.yaml", "changes a signed award"),
     "deletes-a-signed-award": Refused(delete_signed_award, f"{AWARDS}/{SIGNED}.yaml", "deletes a signed award"),
     "adds-a-signed-proof": Refused(add_signed_proof, f"{AWARDS}/test-award-forged.yaml", "adds a signed: block"),

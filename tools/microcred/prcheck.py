@@ -402,6 +402,25 @@ def _authorship_notes(
     return notes
 
 
+_PRIVATE_KEYS = (
+    # ed25519-priv Multikey (multicodec 0x1300): what `microcred keygen` prints for a CI secret.
+    (re.compile(r"z3u2[1-9A-HJ-NP-Za-km-z]{40,}"), "a private Multikey z3u2..."),
+    # C2SP signed-note signing key, e.g. the transparency log's.
+    (re.compile(r"PRIVATE\+KEY\+[^\s+]+\+[0-9a-f]{8}\+"), "a signed-note PRIVATE+KEY"),
+    (re.compile(r"-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----"), "a PEM private key"),
+)
+
+
+def private_key_in(text: str | None) -> str | None:
+    """What kind of private key `text` seems to contain, or None."""
+    if not text:
+        return None
+    for pattern, what in _PRIVATE_KEYS:
+        if pattern.search(text):
+            return what
+    return None
+
+
 def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
     """Check the pull request base...head of the registry at `root` (any folder of the repository)."""
     repo = GitRepo(root)
@@ -446,6 +465,14 @@ def check_pr(root: Path, base: str, head: str = "HEAD") -> PrReport:
             kind = "status list changed"
             check.fail(rel, "the signed status list is written only by CI on main (`microcred sign`); leave it out")
         report.changes.append(ClassifiedChange(change.path, change.status, kind))
+        if change.status in ("A", "M"):
+            secret = private_key_in(repo.text(head_sha, change.path))
+            if secret:
+                check.violations.append(Violation(
+                    change.path,
+                    f"contains what looks like a private key ({secret}); never commit keys: drop the commit "
+                    "from the branch and make a new key (`microcred keygen`), since this one is exposed",
+                ))
     report.violations = check.violations
     report.notes = _authorship_notes(repo, prefix, merge_base, head_sha, report.changes, head_reg)
     report.problems = [
