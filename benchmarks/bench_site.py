@@ -40,29 +40,13 @@ except ImportError:  # not installed with `pip install -e .`: use the source tre
 
 from generate_registry import ISSUERS, SITE_URL, generate
 
+from factories import site_mkdocs_yml  # generate_registry put tests/ on the path
 from microcred.keys import SigningKey, generate_key, parse_time
 from microcred.signing import sign_registry
 
 BUDGET_10K_S = 30.0
 BUDGET_AWARD_BYTES = 16 * 1024
-MKDOCS_YML = f"""site_name: Benchmark registry
-site_url: {SITE_URL}
-repo_url: https://github.com/example/bench-registry
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - microcred
-markdown_extensions:
-  - attr_list
-  - md_in_html
-  - tables
-  - toc:
-      permalink: true
-validation:
-  omitted_files: ignore
-"""
+MKDOCS_YML = site_mkdocs_yml("Benchmark registry", SITE_URL, "https://github.com/example/bench-registry")
 _STATS = re.compile(r"microcred: (\d+) award pages \((\d+) rendered, (\d+) unchanged, (\d+) removed\) in ([0-9.]+)s")
 
 

@@ -139,6 +139,31 @@ def award_data(
     return data
 
 
+def site_mkdocs_yml(site_name: str = "Test registry", site_url: str = SITE_URL, repo_url: str | None = None) -> str:
+    """An mkdocs.yml that builds a registry's full site (material + the microcred plugin)."""
+    repo = f"repo_url: {repo_url}\n" if repo_url else ""
+    return f"""site_name: {site_name}
+site_url: {site_url}
+{repo}theme:
+  name: material
+  font: false
+  palette:
+    primary: custom
+    accent: custom
+plugins:
+  - search
+  - microcred
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+validation:
+  omitted_files: ignore
+"""
+
+
 def write_yaml(path: Path, data: Any) -> Path:
     """Write `data` as YAML (dates stay quoted text, as the strict loader expects)."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,7 @@ from factories import (
     credential_data,
     organisation_data,
     recognizer_data,
+    site_mkdocs_yml,
 )
 from microcred.ids import new_award_id
 from microcred.keys import SigningKey, generate_key
@@ -40,27 +41,7 @@ UNLISTED_NAME = "Uma Unlisted"
 OTHER_NAME = "Ola Other"
 SEED = bytes(range(32))
 
-MKDOCS_YML = f"""site_name: Test registry
-site_url: {SITE_URL}
-repo_url: https://github.com/example/test-registry
-theme:
-  name: material
-  font: false
-  palette:
-    primary: custom
-    accent: custom
-plugins:
-  - search
-  - microcred
-markdown_extensions:
-  - attr_list
-  - md_in_html
-  - tables
-  - toc:
-      permalink: true
-validation:
-  omitted_files: ignore
-"""
+MKDOCS_YML = site_mkdocs_yml(site_url=SITE_URL, repo_url="https://github.com/example/test-registry")
 
 
 def _award(award_id: str, **recipient: Any) -> dict[str, Any]:

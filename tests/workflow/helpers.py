@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from factories import RegistryFactory, organisation_data, recognizer_data, write_yaml
+from factories import RegistryFactory, organisation_data, recognizer_data, site_mkdocs_yml, write_yaml
 from microcred.cli import main
 
 ADMIN = "ada@test-institute.example.org"
@@ -102,21 +102,7 @@ class GitRegistry:
         return self.root / rel
 
 
-SITE_MKDOCS = """site_name: Test registry
-site_url: https://registry.example.org/
-theme:
-  name: material
-  font: false
-plugins:
-  - search
-  - microcred
-markdown_extensions:
-  - attr_list
-  - md_in_html
-  - tables
-validation:
-  omitted_files: ignore
-"""
+SITE_MKDOCS = site_mkdocs_yml()
 
 
 def make_git_registry(root: Path, *, site: bool = False, **factory: Any) -> GitRegistry:
