@@ -18,7 +18,7 @@ from .errors import LogError, NoteError, ProofError, TileError
 from .merkle import HashReader, MemoryTree, consistency_proof, inclusion_proof, leaf_hash, verify_consistency
 from .merkle import verify_inclusion as verify_inclusion_proof
 from .note import Verifier
-from .registrylog import CHECKPOINT, DEFAULT_TOLERANCE, LOG_DIR, LogEntry, read_entry_lines, tree_over
+from .registrylog import DEFAULT_TOLERANCE, LOG_DIR, LogEntry, committed_log, read_entry_lines, tree_over
 from .tiles import Fetch, TileHashReader
 
 
@@ -91,14 +91,7 @@ def prove(award_id: str, verifier: Verifier, *, root: Path | None = None, fetch:
     else:
         if root is None:
             raise LogError("prove needs a repository or a site")
-        try:
-            raw = (root / CHECKPOINT).read_bytes()
-        except FileNotFoundError:
-            raise LogError(f"{CHECKPOINT} does not exist; sign one with `microcred log checkpoint`") from None
-        checkpoint = open_checkpoint(raw, verifier)
-        lines = read_entry_lines(root / LOG_DIR)
-        if checkpoint.size > len(lines):
-            raise LogError(f"{CHECKPOINT} signs {checkpoint.size} entries, the repository holds {len(lines)}")
+        checkpoint, _, lines = committed_log(root, verifier)
         reader = tree_over(lines[: checkpoint.size])
     index = _find_entry(lines, award_id, checkpoint.size)
     entry = lines[index]

@@ -416,6 +416,22 @@ def _award_of(line: str) -> str:
 # -- publishing -----------------------------------------------------------------------------------------
 
 
+def committed_log(root: Path, verifier: Verifier) -> tuple[Checkpoint, bytes, list[bytes]]:
+    """The committed checkpoint (verified), its bytes, and the repository's entry lines.
+
+    Raises LogError when the checkpoint is missing or signs more entries than the file holds.
+    """
+    try:
+        raw = (root / CHECKPOINT).read_bytes()
+    except FileNotFoundError:
+        raise LogError(f"{CHECKPOINT} does not exist; sign one with `microcred log checkpoint`") from None
+    checkpoint = open_checkpoint(raw, verifier)
+    lines = read_entry_lines(root / LOG_DIR)
+    if checkpoint.size > len(lines):
+        raise LogError(f"{CHECKPOINT} signs {checkpoint.size} entries but {ENTRIES} holds {len(lines)}")
+    return checkpoint, raw, lines
+
+
 def iter_published(
     root: Path, urls: SiteUrls | None = None, previous_sizes: Iterable[int] = ()
 ) -> Iterator[tuple[str, bytes]]:
@@ -431,14 +447,7 @@ def iter_published(
     """
     del urls
     verifier = read_verifier(root)
-    try:
-        checkpoint_bytes = (root / CHECKPOINT).read_bytes()
-    except FileNotFoundError:
-        raise LogError(f"{CHECKPOINT} does not exist; sign one with `microcred log checkpoint`") from None
-    checkpoint = open_checkpoint(checkpoint_bytes, verifier)
-    lines = read_entry_lines(root / LOG_DIR)
-    if checkpoint.size > len(lines):
-        raise LogError(f"{CHECKPOINT} signs {checkpoint.size} entries but {ENTRIES} holds {len(lines)}")
+    checkpoint, checkpoint_bytes, lines = committed_log(root, verifier)
     lines = lines[: checkpoint.size]
     tree = tree_over(lines)
     if tree.root() != checkpoint.root:
